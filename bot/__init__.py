@@ -1,0 +1,1 @@
+"""Application wiring: settings, CLI and (later) the Telegram Application."""

@@ -1,0 +1,166 @@
+"""What each CLI command does: open the store, call storage and core, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+from bot.demo import load_demo_if_empty
+from bot.render import (
+    conversion_json,
+    describe_report,
+    parse_failure_message,
+    rates_json,
+    render_conversion,
+    render_rates,
+    render_stories,
+    story_json,
+)
+from bot.settings import Settings
+from bot.store import open_store
+from core.exchange import MissingRate, make_conversion
+from core.money import ParseFailure, parse_conversion
+from core.rates import pick_current
+from sources.ingest import FileReport, Ingestor
+from sources.ingest import Progress as ProgressCallback
+from storage.database import current_revision
+from storage.rates import list_newest_quotes
+from storage.stories import list_latest_stories
+
+# Files above this size get a progress bar on a terminal.
+PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+
+
+class CommandError(Exception):
+    """A command cannot do what was asked; the message is one line for stderr."""
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False))
+
+
+async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database schema to the newest version."""
+    async with open_store(settings) as sessions:
+        revision = await current_revision(sessions.kw["bind"])
+    print(f"database is at revision {revision}")
+    return 0
+
+
+def _progress_factory(console: Console) -> Callable[[Path], ProgressCallback | None]:
+    def for_path(path: Path) -> ProgressCallback | None:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return None
+        if size < PROGRESS_FROM_BYTES or not console.is_terminal:
+            return None
+        bar = Progress(
+            TextColumn(path.name), BarColumn(), DownloadColumn(), console=console, transient=True
+        )
+        task = bar.add_task(path.name, total=size)
+        bar.start()
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            if done >= total:
+                bar.stop()
+
+        return advance
+
+    return for_path
+
+
+async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Import files; print a line per file; exit 1 when any file failed."""
+    console = Console(stderr=True)
+    paths = [Path(p) for p in args.paths]
+    async with open_store(settings) as sessions:
+        reports = await Ingestor(sessions).ingest_paths(paths, _progress_factory(console))
+    for report in reports:
+        _print_report(report)
+    return 0 if all(report.ok for report in reports) else 1
+
+
+def _print_report(report: FileReport) -> None:
+    stream = sys.stdout if report.ok else sys.stderr
+    print(describe_report(report), file=stream)
+    shown = report.problems[:20]
+    for problem in shown:
+        print(f"  {problem}", file=sys.stderr)
+    if len(report.problems) > len(shown):
+        print(f"  ... and {len(report.problems) - len(shown)} more problems", file=sys.stderr)
+
+
+async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the latest stories, newest first."""
+    zone = ZoneInfo(settings.timezone)
+    async with open_store(settings) as sessions, sessions() as session:
+        stories = await list_latest_stories(session, country=args.country, limit=args.limit)
+    if args.json:
+        _print_json([story_json(story, zone) for story in stories])
+    else:
+        print(render_stories(stories, zone) or "No stories stored yet: try `newsbot demo`.")
+    return 0
+
+
+async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the current official rate of each currency per 1 USD."""
+    async with open_store(settings) as sessions, sessions() as session:
+        current = pick_current(await list_newest_quotes(session))
+    if args.json:
+        _print_json(rates_json(current))
+    else:
+        print(render_rates(current) or "No rates stored yet: try `newsbot demo`.")
+    return 0
+
+
+async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
+    """Convert an amount between two stored currencies through USD."""
+    request = parse_conversion(" ".join(args.words))
+    if isinstance(request, ParseFailure):
+        raise CommandError(parse_failure_message(request))
+    if request.target is None:
+        raise CommandError("say which currency to convert to, e.g. newsbot convert 100 usd kzt")
+    async with open_store(settings) as sessions, sessions() as session:
+        current = pick_current(await list_newest_quotes(session))
+    conversion = make_conversion(request, request.target, current)
+    if isinstance(conversion, MissingRate):
+        raise CommandError(f"no stored rate for {conversion.currency}; see newsbot rates")
+    if args.json:
+        _print_json(conversion_json(conversion))
+    else:
+        print(render_conversion(conversion))
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Load the demo data into an empty store, then show rates and the latest stories."""
+    zone = ZoneInfo(settings.timezone)
+    async with open_store(settings) as sessions:
+        for report in await load_demo_if_empty(sessions):
+            _print_report(report)
+        async with sessions() as session:
+            current = pick_current(await list_newest_quotes(session))
+            stories = await list_latest_stories(session, limit=5)
+    print(render_rates(current) or "No rates stored.")
+    print()
+    print("Latest stories")
+    print(render_stories(stories, zone) or "No stories stored.")
+    return 0
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot; without BOT_TOKEN, show the demo in the terminal instead."""
+    if settings.bot_token is None:
+        print("BOT_TOKEN is not set: showing the demo data instead of connecting to Telegram.\n")
+        return await cmd_demo(args, settings)
+    # The Telegram Application arrives with the bot issue; say so instead of pretending.
+    raise CommandError("the Telegram bot is not part of this version yet; unset BOT_TOKEN")

@@ -1,0 +1,144 @@
+"""Plain-text and JSON forms of stories, rates and conversions for the CLI."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from decimal import Decimal
+
+from core.exchange import DISPLAY_CURRENCIES, Conversion, format_decimal
+from core.money import ParseFailure
+from core.types import RateQuote, Story
+from sources.ingest import FileReport
+
+# What each parse failure means, for people reading a terminal.
+_FAILURES = {
+    "empty": "nothing to convert",
+    "no_amount": "no amount found",
+    "bad_amount": "cannot read the amount",
+    "not_positive": "the amount must be above zero",
+    "too_large": "the amount is too large",
+    "no_currency": "no currency found",
+    "unknown_currency": "unknown currency",
+    "same_currency": "both currencies are the same",
+    "too_long": "the request is too long",
+}
+CONVERT_EXAMPLE = 'e.g. newsbot convert 100 usd kzt, or newsbot convert "100 долларов в тенге"'
+
+
+def parse_failure_message(failure: ParseFailure) -> str:
+    """One line saying what could not be understood, with an example."""
+    reason = _FAILURES.get(failure.reason, failure.reason)
+    where = f" near {failure.fragment!r}" if failure.fragment else ""
+    return f"{reason}{where}; {CONVERT_EXAMPLE}"
+
+
+def _ordered(current: dict[str, RateQuote]) -> list[RateQuote]:
+    return [current[code] for code in DISPLAY_CURRENCIES if code in current]
+
+
+def _signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:+,.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
+def render_rates(current: dict[str, RateQuote]) -> str:
+    """A table of the display currencies per 1 USD, with change, date and source."""
+    rows = _ordered(current)
+    if not rows:
+        return ""
+    lines = ["Official rates per 1 USD"]
+    for quote in rows:
+        lines.append(
+            f"  {quote.currency}  {quote.per_usd:>14,.2f}  {_signed(quote.change):>8}  "
+            f"{quote.as_of.isoformat()}  {quote.source}"
+        )
+    return "\n".join(lines)
+
+
+def rates_json(current: dict[str, RateQuote]) -> dict[str, object]:
+    """The ``newsbot rates --json`` contract: decimals as strings."""
+    return {
+        "base": "USD",
+        "rates": [
+            {
+                "currency": quote.currency,
+                "per_usd": format_decimal(quote.per_usd),
+                "change": None if quote.change is None else format_decimal(quote.change),
+                "as_of": quote.as_of.isoformat(),
+                "source": quote.source,
+            }
+            for quote in _ordered(current)
+        ],
+    }
+
+
+def conversion_json(conversion: Conversion) -> dict[str, object]:
+    """The ``newsbot convert --json`` contract: decimals as strings."""
+    return {
+        "amount": format_decimal(conversion.amount),
+        "from": conversion.source,
+        "to": conversion.target,
+        "result": format(conversion.result, "f"),
+        "rate": format_decimal(conversion.rate),
+        "as_of": conversion.as_of.isoformat() if conversion.as_of else None,
+        "source": conversion.origin,
+    }
+
+
+def render_conversion(conversion: Conversion) -> str:
+    """``100 USD = 47,877.00 KZT`` with the rate, its date and source."""
+    when = conversion.as_of.isoformat() if conversion.as_of else "fixed"
+    return (
+        f"{conversion.amount:,f} {conversion.source} = {conversion.result:,f} {conversion.target}\n"
+        f"  rate 1 {conversion.source} = {format_decimal(conversion.rate)} {conversion.target}"
+        f" ({when}, {conversion.origin})"
+    )
+
+
+def story_json(story: Story, zone: tzinfo) -> dict[str, object]:
+    """The story object shared by every JSON output."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "url": story.url,
+        "published": story.published.astimezone(zone).isoformat() if story.published else None,
+        "source": story.source,
+        "lang": story.lang,
+        "countries": list(story.countries),
+    }
+
+
+def render_stories(stories: list[Story], zone: tzinfo) -> str:
+    """Newest first: date, countries and title, then source and link."""
+    lines: list[str] = []
+    for story in stories:
+        when = (
+            story.published.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if story.published
+            else "undated"
+        )
+        tags = ",".join(story.countries) or "--"
+        lines.append(f"{when}  [{tags}] {story.title}")
+        lines.append(f"    {story.source}" + (f"  {story.url}" if story.url else ""))
+    return "\n".join(lines)
+
+
+def describe_report(report: FileReport) -> str:
+    """One line per ingested file: what it was and what it added or why it failed."""
+    if report.error:
+        return f"{report.path}: not imported: {report.error}"
+    parts = []
+    if report.stories_added or report.stories_duplicate or report.kind in ("page", "feed", "jsonl"):
+        parts.append(
+            f"{report.stories_added} stories added, {report.stories_duplicate} already stored"
+        )
+    if report.rates_added or report.rates_updated or report.rates_unchanged:
+        parts.append(
+            f"{report.rates_added} rates added, {report.rates_updated} updated, "
+            f"{report.rates_unchanged} unchanged"
+        )
+    if report.problems:
+        parts.append(f"{len(report.problems)} problems")
+    return f"{report.path}: {report.kind}: " + "; ".join(parts or ["nothing to import"])

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Set up a virtual environment and run the bot or the tests: ``python3 dev.py run|test|lint``.
+
+Needs only Python 3.11+. The environment lives in ``.venv`` and is refreshed when
+``pyproject.toml`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def _python() -> str:
+    return str(BIN / "python")
+
+
+def ensure_venv() -> None:
+    """Create ``.venv`` and install the project with its dev tools when needed."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("newsbot needs Python 3.11 or newer")
+    if not (BIN / "python").exists():
+        print("creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    print("installing dependencies into .venv ...", flush=True)
+    pip = [_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch ``run``, ``test`` or ``lint``; extra arguments go to the tool."""
+    if not argv or argv[0] not in ("run", "test", "lint"):
+        print(__doc__.strip().splitlines()[0])
+        return 2
+    ensure_venv()
+    what, rest = argv[0], argv[1:]
+    if what == "run":
+        return subprocess.call([str(BIN / "newsbot"), "run", *rest], cwd=ROOT)
+    if what == "test":
+        return subprocess.call([_python(), "-m", "pytest", *rest], cwd=ROOT)
+    checks = [
+        [_python(), "-m", "ruff", "check", "."],
+        [_python(), "-m", "ruff", "format", "--check", "."],
+        [_python(), "-m", "mypy"],
+    ]
+    return max(subprocess.call(check, cwd=ROOT) for check in checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

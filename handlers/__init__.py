@@ -1,0 +1,1 @@
+"""Telegram command handlers: parse an update, call core/storage, render a reply."""

@@ -1,0 +1,1 @@
+"""Gettext catalogs per language and their loader."""

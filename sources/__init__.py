@@ -1,0 +1,1 @@
+"""Bringing data in: page, feed, JSON Lines and central-bank parsers, and the ingest pipeline."""

@@ -1,0 +1,110 @@
+"""Parsers for the six central banks' official rates, and recognising whose file it is.
+
+Each bank module has ``parse(data: bytes) -> list[RateQuote]`` giving "units of X per
+1 USD" for every currency the bank lists, its own currency included. Every failure
+is a BankFormatError with a short reason, never a raw parser exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from core.types import RateQuote
+from sources.banks import cbr, cbt, cbu, nbk, nbkr, nbt
+from sources.banks.xml import BankFormatError
+
+__all__ = ["BANKS", "BankFormatError", "detect_bank", "parse_bank"]
+
+_PARSERS: dict[str, Callable[[bytes], list[RateQuote]]] = {
+    "nbk": nbk.parse,
+    "nbkr": nbkr.parse,
+    "cbu": cbu.parse,
+    "nbt": nbt.parse,
+    "cbt": cbt.parse,
+    "cbr": cbr.parse,
+}
+BANKS: tuple[str, ...] = tuple(_PARSERS)
+
+_HEAD_BYTES = 4096
+# Skip the XML declaration, comments, processing instructions and a DOCTYPE (with
+# an internal subset) to reach the root element's name.
+_ROOT = re.compile(
+    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<([A-Za-z_][\w.-]*)",
+    re.DOTALL,
+)
+_VALCURS_DATE = re.compile(r"<ValCurs\b[^>]*?\bDate\s*=\s*[\"']\s*([^\"']*)[\"']")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DOTTED_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+
+
+def detect_bank(data: bytes) -> str | None:
+    """Guess which central bank a response came from by looking at its first 4 KB.
+
+    Args:
+        data: The raw response body.
+
+    Returns:
+        One of ``nbk``, ``nbkr``, ``cbu``, ``nbt``, ``cbt``, ``cbr``, or None when
+        it looks like none of them.
+    """
+    head = _decode_head(data[:_HEAD_BYTES])
+    stripped = head.lstrip()
+    if stripped[:1] in ("[", "{"):
+        return "cbu" if '"Ccy"' in head else None
+    match = _ROOT.match(head)
+    if match is None:
+        return None
+    root = match.group(1)
+    if root == "CurrencyRates":
+        return "nbkr"
+    if root == "cbt_currency_rate":
+        return "cbt"
+    # Both NBK formats carry the KZT-specific <quant> per item; plain RSS does not.
+    if root in ("rates", "rss") and "<item" in head and "<quant" in head:
+        return "nbk"
+    if root == "ValCurs":
+        return _detect_valcurs(head)
+    return None
+
+
+def parse_bank(kind: str, data: bytes) -> list[RateQuote]:
+    """Parse a response from the bank ``kind`` into quotes per USD.
+
+    Args:
+        kind: ``nbk``, ``nbkr``, ``cbu``, ``nbt``, ``cbt`` or ``cbr``.
+        data: The raw response body.
+
+    Returns:
+        The bank's quotes, its own currency first.
+
+    Raises:
+        BankFormatError: Unknown ``kind``, or the data is not a readable file of it.
+            An NBKR weekly file alone also fails: it needs the daily USD rate (see
+            ``nbkr.parse``).
+    """
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        raise BankFormatError(f"unknown bank {kind!r}; expected one of {', '.join(BANKS)}")
+    return parser(data)
+
+
+def _decode_head(head: bytes) -> str:
+    # Only ASCII markup matters here; latin-1 maps every byte, so UTF-8 and
+    # windows-1251 heads both keep their tags intact. UTF-16 needs real decoding.
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore")
+    return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+
+
+def _detect_valcurs(head: str) -> str | None:
+    # NBT copied CBR's layout; the date style and CBR-only fields tell them apart.
+    match = _VALCURS_DATE.search(head)
+    if match is not None:
+        if _ISO_DATE.fullmatch(match.group(1).strip()):
+            return "nbt"
+        if _DOTTED_DATE.fullmatch(match.group(1).strip()):
+            return "cbr"
+    if "<NumCode>" in head or "<VunitRate>" in head:
+        return "cbr"
+    return None

@@ -1,0 +1,85 @@
+"""Recognise what kind of file a byte head is: bank response, feed, JSON Lines or page."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+
+from sources.banks import detect_bank
+from sources.page import looks_like_page
+
+__all__ = ["HEAD_BYTES", "detect_format"]
+
+HEAD_BYTES = 64 * 1024
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# After the XML declaration, comments, processing instructions and a DOCTYPE (its
+# internal subset included) the root element decides.
+_FEED_ROOT = re.compile(
+    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
+    r"<(?:rss|feed|(?:[A-Za-z_][\w.-]*:)?RDF)[\s/>]",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _markup_view(head: bytes) -> str:
+    # Only ASCII markup is inspected; latin-1 keeps it intact for any 8-bit encoding.
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    return head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+
+
+def _utf8_text(head: bytes) -> str | None:
+    # The head may end inside a multi-byte character; only that tail is forgiven.
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(
+            head.removeprefix(codecs.BOM_UTF8), final=False
+        )
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_jsonl(body: bytes, truncated: bool) -> bool:
+    # Only the first line counts: a bad line further down is the parser's business.
+    stripped = body.lstrip()
+    first, newline, _ = stripped.partition(b"\n")
+    text = _utf8_text(first)
+    if text is None:
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        # A first line longer than the head cannot be parsed; its start decides.
+        return truncated and not newline and text.startswith('{"')
+    except RecursionError:
+        return False
+
+
+def detect_format(head: bytes) -> str | None:
+    """Say which parser a file needs, from its first 64 KB.
+
+    Args:
+        head: The beginning of the file (longer input is cut to 64 KB).
+
+    Returns:
+        "page", "feed", "jsonl", a bank kind ("nbk", "nbkr", "cbu", "nbt", "cbt",
+        "cbr"), or None when the data is none of them.
+    """
+    truncated = len(head) >= HEAD_BYTES
+    head = head[:HEAD_BYTES]
+    body = head
+    for bom in _BOMS:
+        body = body.removeprefix(bom)
+    if not body.strip():
+        return None
+    # Bank files are XML or JSON too, so they must be claimed before feeds and JSONL.
+    bank = detect_bank(head)
+    if bank is not None:
+        return bank
+    if _FEED_ROOT.match(_markup_view(head)):
+        return "feed"
+    if _is_jsonl(body, truncated):
+        return "jsonl"
+    text = _utf8_text(body)
+    return "page" if text is not None and looks_like_page(text) else None

@@ -1,0 +1,245 @@
+"""Import files of every supported format into the store, one transaction per file."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.countries import find_countries
+from core.types import RateQuote, StoryDraft
+from sources.banks import BankFormatError, parse_bank
+from sources.banks import nbkr as nbkr_bank
+from sources.detect import detect_format
+from sources.feeds import FeedError, parse_feed
+from sources.jsonl import LineError, parse_jsonl_line
+from sources.page import parse_page
+from storage.rates import add_rates, get_nearest_quote
+from storage.stories import add_stories
+
+HEAD_BYTES = 64 * 1024
+# Pages, feeds and bank files are read whole; JSON Lines is streamed and has no cap.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_LINE_BYTES = 1024 * 1024
+# Stories are written in batches so a million-line file never sits in memory at once.
+BATCH = 2000
+NBKR_WEEK = 7
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes done, bytes in all) while a long file is read."""
+
+
+class IngestError(Exception):
+    """The file as a whole cannot be imported; the message says why."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    kind: str | None = None
+    stories_added: int = 0
+    stories_duplicate: int = 0
+    rates_added: int = 0
+    rates_updated: int = 0
+    rates_unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported (perhaps with some bad lines)."""
+        return self.error is None
+
+
+def tag_countries(draft: StoryDraft) -> StoryDraft:
+    """Add the countries the story mentions; countries the source gave stay first."""
+    found = find_countries(draft.title, draft.text or draft.summary)
+    given = draft.countries
+    merged = given + tuple(code for code in found if code not in given)
+    return draft if merged == given else dataclasses.replace(draft, countries=merged)
+
+
+def _sniff(path: Path) -> tuple[str, int]:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except IsADirectoryError:
+        raise IngestError("is a directory") from None
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise IngestError("empty file")
+    kind = detect_format(head)
+    if kind is None:
+        raise IngestError("unrecognised format: not a news page, feed, JSON Lines or bank file")
+    return kind, size
+
+
+def _read_document(path: Path, size: int) -> bytes:
+    if size > MAX_DOCUMENT_BYTES:
+        raise IngestError(
+            f"too large: {size / 1_048_576:.1f} MB (pages, feeds and bank files stop at "
+            f"{MAX_DOCUMENT_BYTES // 1_048_576} MB)"
+        )
+    return path.read_bytes()
+
+
+def _parse_document(
+    kind: str, data: bytes, source: str
+) -> tuple[list[StoryDraft], list[RateQuote], list[str]]:
+    if kind == "page":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"page is not UTF-8 text (byte {exc.start})") from None
+        page = parse_page(text, source="page")
+        return page.stories, page.rates, list(page.warnings)
+    if kind == "feed":
+        try:
+            feed = parse_feed(data, source=source)
+        except FeedError as exc:
+            raise IngestError(str(exc)) from None
+        return feed.stories, [], list(feed.skipped)
+    try:
+        return [], parse_bank(kind, data), []
+    except BankFormatError as exc:
+        raise IngestError(str(exc)) from None
+
+
+def _jsonl_batches(
+    path: Path, size: int, source: str, problems: list[str], progress: Progress | None
+) -> Iterator[list[StoryDraft]]:
+    batch: list[StoryDraft] = []
+    done = 0
+    with path.open("rb") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            done += len(line)
+            if len(line) > MAX_LINE_BYTES:
+                problems.append(f"{path.name}:{lineno}: line too long ({len(line)} bytes)")
+                continue
+            parsed = parse_jsonl_line(line, lineno, source)
+            if isinstance(parsed, LineError):
+                problems.append(f"{path.name}:{parsed.line}: {parsed.reason}")
+            elif parsed is not None:
+                batch.append(tag_countries(parsed))
+            if len(batch) >= BATCH:
+                if progress:
+                    progress(done, size)
+                yield batch
+                batch = []
+    if progress:
+        progress(size, size)
+    yield batch
+
+
+class Ingestor:
+    """Imports files into the store; each file commits whole or not at all."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def ingest_paths(
+        self, paths: Sequence[Path], progress: Callable[[Path], Progress | None] | None = None
+    ) -> list[FileReport]:
+        """Import every path; one bad file never stops the others.
+
+        NBKR weekly files come last, because their cross rates need a stored daily USD rate.
+        """
+        reports: dict[Path, FileReport] = {}
+        deferred: list[Path] = []
+        for path in paths:
+            if self._is_nbkr_weekly(path):
+                deferred.append(path)
+                continue
+            reports[path] = await self.ingest_file(path, progress(path) if progress else None)
+        for path in deferred:
+            reports[path] = await self.ingest_file(path, progress(path) if progress else None)
+        return [reports[path] for path in paths]
+
+    @staticmethod
+    def _is_nbkr_weekly(path: Path) -> bool:
+        try:
+            kind, size = _sniff(path)
+            if kind != "nbkr" or size > MAX_DOCUMENT_BYTES:
+                return False
+            _, per_unit = nbkr_bank.parse_kgs_per_unit(path.read_bytes())
+        except (IngestError, BankFormatError, OSError):
+            return False
+        return "USD" not in per_unit
+
+    async def ingest_file(self, path: Path, progress: Progress | None = None) -> FileReport:
+        """Import one file and say what was added, skipped or wrong."""
+        report = FileReport(path=str(path))
+        try:
+            report.kind, size = _sniff(path)
+            async with self._sessions() as session, session.begin():
+                if report.kind == "jsonl":
+                    await self._store_jsonl(session, path, size, report, progress)
+                else:
+                    await self._store_document(session, path, size, report)
+        except IngestError as exc:
+            report.error = str(exc)
+        if report.error:
+            report.stories_added = report.rates_added = report.rates_updated = 0
+        return report
+
+    async def _store_jsonl(
+        self,
+        session: AsyncSession,
+        path: Path,
+        size: int,
+        report: FileReport,
+        progress: Progress | None,
+    ) -> None:
+        source = path.stem
+        for batch in _jsonl_batches(path, size, source, report.problems, progress):
+            added = await add_stories(session, batch)
+            report.stories_added += added.added
+            report.stories_duplicate += added.duplicates
+        if report.stories_added + report.stories_duplicate == 0 and report.problems:
+            raise IngestError("no valid story in the file")
+
+    async def _store_document(
+        self, session: AsyncSession, path: Path, size: int, report: FileReport
+    ) -> None:
+        assert report.kind is not None
+        data = _read_document(path, size)
+        if report.kind == "nbkr":
+            quotes = await self._nbkr_quotes(session, data)
+            stories: list[StoryDraft] = []
+        else:
+            stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
+        if stories:
+            added = await add_stories(session, [tag_countries(story) for story in stories])
+            report.stories_added, report.stories_duplicate = added.added, added.duplicates
+        if quotes:
+            rates = await add_rates(session, quotes)
+            report.rates_added = rates.added
+            report.rates_updated = rates.updated
+            report.rates_unchanged = rates.unchanged
+
+    @staticmethod
+    async def _nbkr_quotes(session: AsyncSession, data: bytes) -> list[RateQuote]:
+        try:
+            as_of, per_unit = nbkr_bank.parse_kgs_per_unit(data)
+            if "USD" in per_unit:
+                return nbkr_bank.parse(data)
+            # The weekly file has no USD row: its rates hold for a week, so cross them
+            # through the stored daily USD rate nearest to the weekly date.
+            kgs = await get_nearest_quote(session, "KGS", "nbkr", as_of, NBKR_WEEK)
+            if kgs is None:
+                raise IngestError(
+                    "NBKR weekly rates need a daily USD rate within a week of "
+                    f"{as_of.isoformat()}: ingest daily.xml too"
+                )
+            return nbkr_bank.parse(data, usd_rate=kgs.per_usd)
+        except BankFormatError as exc:
+            raise IngestError(str(exc)) from None

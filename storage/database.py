@@ -1,0 +1,82 @@
+"""Engines, sessions and bringing a database schema up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
+    """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    if async_url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_async_engine(async_url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+    return engine
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers (the bot) go on while a writer (ingest) holds a transaction.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    if not _is_memory(dbapi_connection):
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _is_memory(dbapi_connection: Any) -> bool:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA database_list")
+    rows = cursor.fetchall()
+    cursor.close()
+    return all(not row[2] for row in rows)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (no lazy reloads under asyncio)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _is_at(connection: Connection, revision: str) -> bool:
+    if revision == "head":
+        revision = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head() or ""
+    return MigrationContext.configure(connection).get_current_revision() == revision
+
+
+async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring an empty or older database to ``revision`` (the newest schema by default)."""
+    async with engine.connect() as connection:
+        if await connection.run_sync(_is_at, revision):
+            return
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(_alembic_config(sync), revision))
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The Alembic revision the database is at, or None when it has none."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )

@@ -1,0 +1,140 @@
+"""SQLAlchemy 2.0 typed models: the tables of the store."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.columns import ExactDecimal, UTCDateTime
+
+# Stable constraint names, so Alembic migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class StoryRow(Base):
+    """A news story. ``url`` is canonical and unique when present."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fetched: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    lang: Mapped[str | None] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(64))
+    # ISO codes, comma-separated, main country first ("KZ,RU").
+    countries: Mapped[str] = mapped_column(String(128), default="")
+    # sha256 of the normalised title and body: finds the same story without a URL.
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __table_args__ = (Index("ix_stories_published", "published"),)
+
+
+class RateRow(Base):
+    """Units of a currency per 1 USD on one day from one source."""
+
+    __tablename__ = "rates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
+    per_usd: Mapped[Decimal] = mapped_column(ExactDecimal)
+    change: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    fetched: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (
+        UniqueConstraint("currency", "as_of", "source"),
+        Index("ix_rates_currency_as_of", "currency", "as_of"),
+    )
+
+
+class ChatRow(Base):
+    """A Telegram chat the bot talks to, with its preferences."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), default="private")
+    language: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Set when Telegram says the bot was blocked or the chat is gone.
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class SubscriptionRow(Base):
+    """A chat's daily digest: local time of day and countries."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), unique=True)
+    local_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    countries: Mapped[str] = mapped_column(String(64), default="KZ,KG,UZ,TJ,TM")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class DeliveryRow(Base):
+    """One digest for one subscription and local date: claimed, then sent."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    sent: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("subscription_id", "local_date"),)
+
+
+class SourceStateRow(Base):
+    """What the fetcher remembers about one source between runs."""
+
+    __tablename__ = "source_state"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(256))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error_reason: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_fetch: Mapped[datetime | None] = mapped_column(UTCDateTime)

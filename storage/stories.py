@@ -1,0 +1,128 @@
+"""Queries on stories. Callers own the session and its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.types import Story, StoryDraft
+from storage.models import StoryRow
+
+# Keeps each IN (...) list well under SQLite's and asyncpg's parameter limits.
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class StoriesAdded:
+    """What ``add_stories`` did: how many rows it inserted and how many it skipped."""
+
+    added: int
+    duplicates: int
+
+
+def fingerprint(title: str, body: str) -> str:
+    """The content hash of a story: case and spacing do not matter."""
+    normal = " ".join(title.casefold().split()) + "\n" + " ".join(body.casefold().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _row_values(draft: StoryDraft) -> dict[str, object]:
+    return {
+        "url": draft.url,
+        "title": draft.title,
+        "summary": draft.summary,
+        "text": draft.text,
+        "published": draft.published,
+        "lang": draft.lang,
+        "source": draft.source,
+        "countries": ",".join(draft.countries),
+        "content_hash": fingerprint(draft.title, draft.text or draft.summary),
+    }
+
+
+async def _existing(session: AsyncSession, column: str, values: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    attribute = getattr(StoryRow, column)
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        result = await session.execute(select(attribute).where(attribute.in_(chunk)))
+        found.update(result.scalars())
+    return found
+
+
+async def add_stories(session: AsyncSession, drafts: Iterable[StoryDraft]) -> StoriesAdded:
+    """Insert the stories that are not stored yet (same canonical URL or same content).
+
+    Does not commit: the caller decides where the transaction ends.
+    """
+    rows = [_row_values(draft) for draft in drafts]
+    urls = [str(row["url"]) for row in rows if row["url"]]
+    hashes = [str(row["content_hash"]) for row in rows]
+    seen_urls = await _existing(session, "url", urls)
+    seen_hashes = await _existing(session, "content_hash", hashes)
+    fresh: list[dict[str, object]] = []
+    for row in rows:
+        url, digest = row["url"], str(row["content_hash"])
+        if (url and url in seen_urls) or digest in seen_hashes:
+            continue
+        if url:
+            seen_urls.add(str(url))
+        seen_hashes.add(digest)
+        fresh.append(row)
+    for start in range(0, len(fresh), _CHUNK):
+        await session.execute(insert(StoryRow), fresh[start : start + _CHUNK])
+    return StoriesAdded(added=len(fresh), duplicates=len(rows) - len(fresh))
+
+
+def to_story(row: StoryRow) -> Story:
+    """The plain, session-free form of a stored story."""
+    return Story(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        summary=row.summary,
+        url=row.url,
+        published=row.published,
+        fetched=row.fetched,
+        lang=row.lang,
+        source=row.source,
+        countries=tuple(code for code in row.countries.split(",") if code),
+    )
+
+
+def _newest_first(query: Select[StoryRow]) -> Select[StoryRow]:
+    # Stories without a publication date sort by when we fetched them.
+    return query.order_by(
+        func.coalesce(StoryRow.published, StoryRow.fetched).desc(), StoryRow.id.desc()
+    )
+
+
+def _about(country: str) -> object:
+    code = country.upper()
+    return or_(
+        StoryRow.countries == code,
+        StoryRow.countries.like(f"{code},%"),
+        StoryRow.countries.like(f"%,{code}"),
+        StoryRow.countries.like(f"%,{code},%"),
+    )
+
+
+async def list_latest_stories(
+    session: AsyncSession, *, country: str | None = None, limit: int = 10, offset: int = 0
+) -> list[Story]:
+    """The newest stories, optionally only those tagged with ``country``."""
+    query = select(StoryRow)
+    if country:
+        query = query.where(_about(country))  # type: ignore[arg-type]
+    query = _newest_first(query).limit(limit).offset(offset)
+    result = await session.execute(query)
+    return [to_story(row) for row in result.scalars()]
+
+
+async def count_stories(session: AsyncSession) -> int:
+    """How many stories are stored."""
+    return int(await session.scalar(select(func.count()).select_from(StoryRow)) or 0)

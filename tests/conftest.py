@@ -1,0 +1,94 @@
+"""Shared fixtures: a fresh SQLite file and a fresh PostgreSQL schema for every test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.settings import to_async_url
+from storage.database import make_engine, make_sessionmaker, upgrade_database
+
+# Settings read the environment: keep the developer's own from leaking into tests.
+for _name in (
+    "BOT_TOKEN",
+    "DATABASE_URL",
+    "TIMEZONE",
+    "DEFAULT_LANGUAGE",
+    "ADMIN_IDS",
+    "SOURCES_FILE",
+):
+    os.environ.pop(_name, None)
+
+
+def _admin_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url and os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run")
+    return url
+
+
+async def _run_admin(url: str, *statements: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A database of our own on the test server for the whole run, dropped at the end."""
+    admin = _admin_url()
+    if admin is None:
+        yield None
+        return
+    name = f"newsbot_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_run_admin(admin, f'CREATE DATABASE "{name}"'))
+    base, _, _ = admin.rpartition("/")
+    yield f"{base}/{name}"
+    asyncio.run(_run_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str | None) -> str:
+    """A plain database URL (as DATABASE_URL takes it) to an empty database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if postgres_url is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    asyncio.run(
+        _run_admin(postgres_url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public")
+    )
+    return postgres_url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on an up-to-date, empty database."""
+    engine = make_engine(to_async_url(database_url))
+    await upgrade_database(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """A session factory on the test database."""
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> str:
+    """Point the CLI at the test database from a clean working directory."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    return database_url
