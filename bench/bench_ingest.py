@@ -1,12 +1,15 @@
 """How fast ``newsbot ingest`` imports the shared corpora converted to JSON Lines.
 
-Run: ``.venv/bin/python bench/bench_ingest.py [DATABASE_URL]`` (default: a temporary SQLite
-file). Prints stories per second for each corpus and for re-importing it (all duplicates).
+Run: ``.venv/bin/python bench/bench_ingest.py [postgresql://postgres@127.0.0.1:5432/test]``
+(default: a temporary SQLite file; with a PostgreSQL URL, a scratch database is created beside
+the named one and dropped after). Prints stories per second for each corpus and for
+re-importing it (all duplicates).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -45,7 +48,29 @@ async def main(url: str, workdir: Path) -> None:
     await engine.dispose()
 
 
+async def _admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def on_scratch_postgres(admin_url: str, workdir: Path) -> None:
+    """Run the benchmark on a database of its own, so the named one is left as it was."""
+    name = f"newsbot_bench_{os.getpid()}"
+    await _admin(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        await main(f"{admin_url.rpartition('/')[0]}/{name}", workdir)
+    finally:
+        await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
-        target = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tmp}/bench.db"
-        asyncio.run(main(target, Path(tmp)))
+        if len(sys.argv) > 1 and sys.argv[1].startswith("postgres"):
+            asyncio.run(on_scratch_postgres(sys.argv[1], Path(tmp)))
+        else:
+            asyncio.run(main(f"sqlite:///{tmp}/bench.db", Path(tmp)))

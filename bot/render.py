@@ -36,11 +36,17 @@ def _ordered(current: dict[str, RateQuote]) -> list[RateQuote]:
     return [current[code] for code in DISPLAY_CURRENCIES if code in current]
 
 
-def _signed(value: Decimal | None) -> str:
+def _places(per_usd: Decimal) -> int:
+    # Enough decimals that small figures (EUR per USD) still show their movement.
+    size = abs(per_usd)
+    return 2 if size >= 100 else 4 if size >= 1 else 6
+
+
+def _signed(value: Decimal | None, places: int) -> str:
     if value is None:
         return ""
-    text = f"{value:+,.2f}"
-    return "0.00" if text in ("+0.00", "-0.00") else text
+    text = f"{value:+,.{places}f}"
+    return text[1:] if text.strip("+-0.,") == "" else text
 
 
 def render_rates(current: dict[str, RateQuote]) -> str:
@@ -50,9 +56,10 @@ def render_rates(current: dict[str, RateQuote]) -> str:
         return ""
     lines = ["Official rates per 1 USD"]
     for quote in rows:
+        places = _places(quote.per_usd)
         lines.append(
-            f"  {quote.currency}  {quote.per_usd:>14,.2f}  {_signed(quote.change):>8}  "
-            f"{quote.as_of.isoformat()}  {quote.source}"
+            f"  {quote.currency}  {quote.per_usd:>14,.{places}f}  "
+            f"{_signed(quote.change, places):>10}  {quote.as_of.isoformat()}  {quote.source}"
         )
     return "\n".join(lines)
 
@@ -130,7 +137,7 @@ def describe_report(report: FileReport) -> str:
     if report.error:
         return f"{report.path}: not imported: {report.error}"
     parts = []
-    if report.stories_added or report.stories_duplicate or report.kind in ("page", "feed", "jsonl"):
+    if report.stories_added or report.stories_duplicate or report.kind in ("feed", "jsonl"):
         parts.append(
             f"{report.stories_added} stories added, {report.stories_duplicate} already stored"
         )

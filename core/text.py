@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from html import unescape
 from html.parser import HTMLParser
 
@@ -108,6 +107,10 @@ class _TextExtractor(HTMLParser):
         self._flush()
 
 
+# Control characters (category Cc) that str.split() does not already treat as spaces.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
 def clean_line(s: str) -> str:
     """Normalise one line of text.
 
@@ -120,9 +123,7 @@ def clean_line(s: str) -> str:
     Returns:
         The cleaned single-line string.
     """
-    s = s.translate(_INVISIBLE)
-    if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in s):
-        s = "".join(ch for ch in s if ch.isspace() or unicodedata.category(ch) != "Cc")
+    s = _CONTROL.sub("", s.translate(_INVISIBLE))
     return " ".join(s.split())
 
 

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+# Limits every story obeys; the store's columns are sized from them.
+MAX_URL_CHARS = 2048
+MAX_SOURCE_CHARS = 64
+MAX_COUNTRIES = 20
+
 
 @dataclass(frozen=True, slots=True)
 class StoryDraft:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.countries import find_countries
@@ -18,7 +19,7 @@ from sources.feeds import FeedError, parse_feed
 from sources.jsonl import LineError, parse_jsonl_line
 from sources.page import parse_page
 from storage.rates import add_rates, get_nearest_quote
-from storage.stories import add_stories
+from storage.stories import add_stories, refresh_statistics
 
 HEAD_BYTES = 64 * 1024
 # Pages, feeds and bank files are read whole; JSON Lines is streamed and has no cap.
@@ -27,6 +28,8 @@ MAX_LINE_BYTES = 1024 * 1024
 # Stories are written in batches so a million-line file never sits in memory at once.
 BATCH = 2000
 NBKR_WEEK = 7
+# A load this big changes the table enough that the query planner should hear of it.
+ANALYZE_FROM = 1000
 
 Progress = Callable[[int, int], None]
 """Called with (bytes done, bytes in all) while a long file is read."""
@@ -187,6 +190,13 @@ class Ingestor:
                     await self._store_document(session, path, size, report)
         except IngestError as exc:
             report.error = str(exc)
+        except SQLAlchemyError as exc:
+            # The transaction rolled back: nothing of this file is stored.
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            report.error = f"the database refused it: {reason}"
+        if report.stories_added >= ANALYZE_FROM and not report.error:
+            async with self._sessions() as session, session.begin():
+                await refresh_statistics(session)
         if report.error:
             report.stories_added = report.rates_added = report.rates_updated = 0
         return report

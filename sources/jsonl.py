@@ -16,7 +16,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from core.text import clean_line, html_to_text, make_summary, normalize_lang, shorten
-from core.types import StoryDraft
+from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, StoryDraft
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -82,8 +82,11 @@ def _url(obj: dict[str, object]) -> str | None:
     if raw is None or not raw.strip():
         return None
     url = raw.strip()
+    if len(url) > MAX_URL_CHARS:
+        raise _BadField(f"url too long ({len(url)} characters, at most {MAX_URL_CHARS})")
     parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    unsafe = any(ch.isspace() or not ch.isprintable() for ch in url)
+    if unsafe or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise _BadField(f"bad url: {_short(url)}")
     return url
 
@@ -130,6 +133,8 @@ def _countries(obj: dict[str, object]) -> tuple[str, ...]:
             raise _BadField(f"bad country code: {_short(item)}")
         if code not in codes:
             codes.append(code)
+    if len(codes) > MAX_COUNTRIES:
+        raise _BadField(f"too many countries ({len(codes)}, at most {MAX_COUNTRIES})")
     return tuple(codes)
 
 
@@ -137,7 +142,7 @@ def _story(obj: dict[str, object], source: str) -> StoryDraft:
     title = _title(obj)
     text = html_to_text(_optional_str(obj, "text") or "")
     summary = html_to_text(_optional_str(obj, "summary") or "")
-    own_source = clean_line(_optional_str(obj, "source") or "")
+    own_source = shorten(clean_line(_optional_str(obj, "source") or ""), MAX_SOURCE_CHARS)
     return StoryDraft(
         title=title,
         text=text,

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.types import MAX_SOURCE_CHARS, MAX_URL_CHARS
 from storage.columns import ExactDecimal, UTCDateTime
 
 # Stable constraint names, so Alembic migrations can refer to them on every backend.
@@ -47,14 +48,14 @@ class StoryRow(Base):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    url: Mapped[str | None] = mapped_column(String(MAX_URL_CHARS), unique=True)
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fetched: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     lang: Mapped[str | None] = mapped_column(String(8))
-    source: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(MAX_SOURCE_CHARS))
     # ISO codes, comma-separated, main country first ("KZ,RU").
     countries: Mapped[str] = mapped_column(String(128), default="")
     # sha256 of the normalised title and body: finds the same story without a URL.

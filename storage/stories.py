@@ -6,10 +6,10 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.types import Story, StoryDraft
+from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, Story, StoryDraft
 from storage.models import StoryRow
 
 # Keeps each IN (...) list well under SQLite's and asyncpg's parameter limits.
@@ -31,15 +31,18 @@ def fingerprint(title: str, body: str) -> str:
 
 
 def _row_values(draft: StoryDraft) -> dict[str, object]:
+    # Parsers keep to these limits; clipping here only guards the columns' sizes
+    # against a parser that did not (a file name as source can be any length).
+    url = draft.url if draft.url and len(draft.url) <= MAX_URL_CHARS else None
     return {
-        "url": draft.url,
+        "url": url,
         "title": draft.title,
         "summary": draft.summary,
         "text": draft.text,
         "published": draft.published,
-        "lang": draft.lang,
-        "source": draft.source,
-        "countries": ",".join(draft.countries),
+        "lang": (draft.lang or "")[:8] or None,
+        "source": draft.source[:MAX_SOURCE_CHARS],
+        "countries": ",".join(draft.countries[:MAX_COUNTRIES]),
         "content_hash": fingerprint(draft.title, draft.text or draft.summary),
     }
 
@@ -76,6 +79,17 @@ async def add_stories(session: AsyncSession, drafts: Iterable[StoryDraft]) -> St
     for start in range(0, len(fresh), _CHUNK):
         await session.execute(insert(StoryRow), fresh[start : start + _CHUNK])
     return StoriesAdded(added=len(fresh), duplicates=len(rows) - len(fresh))
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """Let PostgreSQL's planner see a bulk load at once.
+
+    Without fresh statistics a just-filled table is planned as if it were tiny, and
+    the next import's ``content_hash IN (...)`` look-ups become sequential scans.
+    SQLite needs nothing here.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("ANALYZE stories"))
 
 
 def to_story(row: StoryRow) -> Story:

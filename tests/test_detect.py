@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sources.detect import HEAD_BYTES, detect_format
+from tests.paths import SEED_PAGE
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "timesca-page-2025-12-11.txt"
 
 
 def _head(path: Path) -> bytes:
@@ -47,9 +47,7 @@ def test_pages() -> None:
 
 
 def test_seed_page() -> None:
-    if not SEED.exists():
-        pytest.skip("the shared seed page is not beside the repository")
-    assert detect_format(_head(SEED)) == "page"
+    assert detect_format(_head(SEED_PAGE)) == "page"
 
 
 def test_jsonl() -> None:

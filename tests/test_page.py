@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 
 from sources.page import looks_like_page, parse_date_line, parse_page
+from tests.paths import SEED_PAGE
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "timesca-page-2025-12-11.txt"
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip("the shared seed page is not beside the repository")
-    return SEED.read_text(encoding="utf-8")
+    return SEED_PAGE.read_text(encoding="utf-8")
 
 
 def test_seed_gives_six_stories_and_five_rates(seed_text: str) -> None:
