@@ -132,6 +132,10 @@ def render_stories(stories: list[Story], zone: tzinfo) -> str:
     return "\n".join(lines)
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def describe_report(report: FileReport) -> str:
     """One line per ingested file: what it was and what it added or why it failed."""
     if report.error:
@@ -139,13 +143,14 @@ def describe_report(report: FileReport) -> str:
     parts = []
     if report.stories_added or report.stories_duplicate or report.kind in ("feed", "jsonl"):
         parts.append(
-            f"{report.stories_added} stories added, {report.stories_duplicate} already stored"
+            f"{_count(report.stories_added, 'story', 'stories')} added, "
+            f"{report.stories_duplicate} already stored"
         )
     if report.rates_added or report.rates_updated or report.rates_unchanged:
         parts.append(
-            f"{report.rates_added} rates added, {report.rates_updated} updated, "
+            f"{_count(report.rates_added, 'rate', 'rates')} added, {report.rates_updated} updated, "
             f"{report.rates_unchanged} unchanged"
         )
     if report.problems:
-        parts.append(f"{len(report.problems)} problems")
+        parts.append(_count(len(report.problems), "problem", "problems"))
     return f"{report.path}: {report.kind}: " + "; ".join(parts or ["nothing to import"])

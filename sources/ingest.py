@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.countries import find_countries
 from core.types import RateQuote, StoryDraft
+from core.urls import canonical_url
 from sources.banks import BankFormatError, parse_bank
 from sources.banks import nbkr as nbkr_bank
 from sources.detect import detect_format
@@ -59,12 +60,18 @@ class FileReport:
         return self.error is None
 
 
-def tag_countries(draft: StoryDraft) -> StoryDraft:
-    """Add the countries the story mentions; countries the source gave stay first."""
+def prepare_story(draft: StoryDraft) -> StoryDraft:
+    """Canonicalise the URL and add the countries the story mentions.
+
+    Countries the source gave stay first; the gazetteer's follow, main country first.
+    """
     found = find_countries(draft.title, draft.text or draft.summary)
     given = draft.countries
-    merged = given + tuple(code for code in found if code not in given)
-    return draft if merged == given else dataclasses.replace(draft, countries=merged)
+    return dataclasses.replace(
+        draft,
+        url=canonical_url(draft.url) if draft.url else None,
+        countries=given + tuple(code for code in found if code not in given),
+    )
 
 
 def _sniff(path: Path) -> tuple[str, int]:
@@ -132,7 +139,7 @@ def _jsonl_batches(
             if isinstance(parsed, LineError):
                 problems.append(f"{path.name}:{parsed.line}: {parsed.reason}")
             elif parsed is not None:
-                batch.append(tag_countries(parsed))
+                batch.append(prepare_story(parsed))
             if len(batch) >= BATCH:
                 if progress:
                     progress(done, size)
@@ -228,7 +235,7 @@ class Ingestor:
         else:
             stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
         if stories:
-            added = await add_stories(session, [tag_countries(story) for story in stories])
+            added = await add_stories(session, [prepare_story(story) for story in stories])
             report.stories_added, report.stories_duplicate = added.added, added.duplicates
         if quotes:
             rates = await add_rates(session, quotes)

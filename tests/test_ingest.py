@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.rates import pick_current
 from core.types import StoryDraft
 from sources import ingest
-from sources.ingest import Ingestor, tag_countries
+from sources.ingest import Ingestor, prepare_story
 from storage.models import RateRow
 from storage.rates import list_newest_quotes
 from storage.stories import count_stories, list_latest_stories
@@ -66,6 +66,22 @@ async def test_hostile_json_lines_values_are_refused_or_kept_safe(
     assert "Ctrl chars in title" in stories
 
 
+async def test_links_differing_only_by_tracking_are_one_story(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    path = tmp_path / "links.jsonl"
+    path.write_text(
+        '{"title": "Osh airport gets a new terminal", "url": "https://n.example/osh?utm_source=a"}\n'
+        '{"title": "New terminal for Osh airport", "url": "https://N.example/osh/#more"}\n',
+        encoding="utf-8",
+    )
+    report = await Ingestor(sessions).ingest_file(path)
+    assert (report.stories_added, report.stories_duplicate) == (1, 1)
+    async with sessions() as session:
+        (story,) = await list_latest_stories(session)
+    assert story.url == "https://n.example/osh"
+
+
 async def test_a_long_file_name_becomes_a_short_source(
     sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
@@ -110,8 +126,14 @@ async def test_every_feed_fixture_either_imports_or_says_why(
         assert by_name[name].kind == "feed"
 
 
-def test_tag_countries_keeps_given_codes_first() -> None:
-    draft = StoryDraft(title="Bishkek and Almaty sign a deal", countries=("UZ",))
-    assert tag_countries(draft).countries == ("UZ", "KG", "KZ")
+def test_prepare_story_keeps_given_codes_first_and_canonicalises_the_url() -> None:
+    draft = StoryDraft(
+        title="Bishkek and Almaty sign a deal",
+        countries=("UZ",),
+        url="HTTPS://News.Example/deal/?utm_source=telegram#top",
+    )
+    prepared = prepare_story(draft)
+    assert prepared.countries == ("UZ", "KG", "KZ")
+    assert prepared.url == "https://news.example/deal"
     plain = StoryDraft(title="Новости из Душанбе")
-    assert tag_countries(plain).countries == ("TJ",)
+    assert prepare_story(plain).countries == ("TJ",)
