@@ -147,6 +147,18 @@ def _prepare(text: object) -> str | ParseFailure:
     return cleaned if cleaned else _fail("empty", "")
 
 
+def _read(text: object) -> tuple[str, Scan, Decimal] | ParseFailure:
+    """Clean ``text``, scan it and read its one amount: the start of both parsers."""
+    prepared = _prepare(text)
+    if isinstance(prepared, ParseFailure):
+        return prepared
+    scan = scan_text(prepared)
+    amount = _amount_of(scan, prepared)
+    if isinstance(amount, ParseFailure):
+        return amount
+    return prepared, scan, amount
+
+
 def parse_amount(text: str) -> Decimal | ParseFailure:
     """Read an amount as people type it, e.g. ``"1 000,50"``, ``"1.5k"``, ``"$100"``.
 
@@ -160,13 +172,10 @@ def parse_amount(text: str) -> Decimal | ParseFailure:
         The positive amount, or a ParseFailure with reason ``empty``, ``too_long``,
         ``no_amount``, ``bad_amount``, ``not_positive`` or ``too_large``.
     """
-    prepared = _prepare(text)
-    if isinstance(prepared, ParseFailure):
-        return prepared
-    scan = scan_text(prepared)
-    amount = _amount_of(scan, prepared)
-    if isinstance(amount, ParseFailure):
-        return amount
+    read = _read(text)
+    if isinstance(read, ParseFailure):
+        return read
+    _, scan, amount = read
     extra = scan.unknown + scan.connectors + [mention.text for mention in scan.mentions[1:]]
     if extra:
         return _fail("bad_amount", extra[0])
@@ -202,13 +211,10 @@ def parse_conversion(
     Returns:
         A ConversionRequest, or a ParseFailure whose reason is in ``FAILURE_REASONS``.
     """
-    prepared = _prepare(text)
-    if isinstance(prepared, ParseFailure):
-        return prepared
-    scan = scan_text(prepared)
-    amount = _amount_of(scan, prepared)
-    if isinstance(amount, ParseFailure):
-        return amount
+    read = _read(text)
+    if isinstance(read, ParseFailure):
+        return read
+    prepared, scan, amount = read
     if scan.unknown:
         return _fail("unknown_currency", scan.unknown[0])
     mentions = scan.mentions

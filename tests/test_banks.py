@@ -502,3 +502,18 @@ def test_parse_decimal_accepts_bank_numbers(text: str, expected: Decimal) -> Non
 def test_parse_decimal_refuses_the_rest(text: str | None) -> None:
     with pytest.raises(BankFormatError, match="rate"):
         parse_decimal(text, "rate")
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("cbr", "not a CBR rates file: "),
+        ("cbt", "not a CBT rates file: "),
+        ("nbk", "not an NBK rates file: "),
+        ("nbt", "not an NBT rates file: "),
+    ],
+)
+def test_messages_use_the_spoken_article(kind: str, message: str) -> None:
+    with pytest.raises(BankFormatError) as info:
+        parse_bank(kind, b"<html><body>Service unavailable</body></html>")
+    assert str(info.value).startswith(message)

@@ -345,3 +345,25 @@ def test_newsbot_console_script_is_installed(tmp_path: Path) -> None:
         [str(script), "db", "upgrade"], capture_output=True, text=True, env=env, check=False
     )
     assert result.returncode == 0 and "revision 0002" in result.stdout
+
+
+def test_long_files_get_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from bot.commands import PROGRESS_FROM_BYTES, _progress_factory
+
+    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
+    small.write_text('{"title": "x"}\n')
+    big.write_bytes(b'{"title": "x"}\n' * (PROGRESS_FROM_BYTES // 15 + 1))
+    screen = io.StringIO()
+    factory = _progress_factory(Console(file=screen, force_terminal=True, width=80))
+    assert factory(small) is None
+    advance = factory(big)
+    assert advance is not None
+    advance(big.stat().st_size // 2, big.stat().st_size)
+    advance(big.stat().st_size, big.stat().st_size)
+    assert "big.jsonl" in screen.getvalue()
+    piped = _progress_factory(Console(file=io.StringIO(), force_terminal=False))
+    assert piped(big) is None  # no bar when output is not a terminal

@@ -10,19 +10,18 @@ USD/TMT is pegged, so the USD row's ``rate_tmt`` is 3.5.
 from __future__ import annotations
 
 from decimal import Decimal
+from xml.etree.ElementTree import Element
 
 from core.types import RateQuote
 from sources.banks.xml import (
     BankFormatError,
-    child_text,
     currency_code,
     finish,
+    first_per_code,
     optional_text,
     parse_day,
-    parse_decimal,
-    parse_units,
     parse_xml,
-    per_unit,
+    rate_per_unit,
 )
 
 SOURCE = "cbt"
@@ -47,12 +46,10 @@ def parse(data: bytes) -> list[RateQuote]:
     if not date_text:
         raise BankFormatError("not a CBT rates file: no <date>")
     day = parse_day(date_text, "%d.%m.%Y", "CBT <date>")
-    table: dict[str, Decimal] = {}
-    for row in root.findall("rate"):
-        code = currency_code(row.get("code"), "CBT rate")
-        where = f"CBT {code}"
-        value = parse_decimal(child_text(row, "rate_tmt", where), f"{where} rate_tmt")
-        multiplier = parse_units(child_text(row, "multiplier", where), f"{where} multiplier")
-        # Keep the first row: a repeated code is a publishing glitch, not a correction.
-        table.setdefault(code, per_unit(value, multiplier))
+    table = first_per_code(_row(row) for row in root.findall("rate"))
     return finish(BASE, _WHAT, day, table, None, SOURCE)
+
+
+def _row(row: Element) -> tuple[str, Decimal]:
+    code = currency_code(row.get("code"), "CBT rate")
+    return code, rate_per_unit(row, "rate_tmt", "multiplier", f"CBT {code}")

@@ -18,11 +18,10 @@ from sources.banks.xml import (
     BankFormatError,
     currency_code,
     finish_by_date,
-    minus,
     parse_day,
     parse_decimal,
     parse_units,
-    per_unit,
+    unit_rates,
 )
 
 SOURCE = "cbu"
@@ -66,12 +65,8 @@ def _row(entry: Any) -> tuple[date, str, Decimal, Decimal | None]:
     rate = parse_decimal(_text(entry.get("Rate")), f"{where} Rate")
     nominal = parse_units(_text(entry.get("Nominal", "1")), f"{where} Nominal")
     day = parse_day(_text(entry.get("Date")), "%d.%m.%Y", f"{where} Date")
-    diff_text = _text(entry.get("Diff"))
-    previous: Decimal | None = None
-    if diff_text.strip():
-        diff = parse_decimal(diff_text, f"{where} Diff")
-        previous = per_unit(minus(rate, diff), nominal)
-    return day, code, per_unit(rate, nominal), previous
+    unit_rate, previous = unit_rates(rate, nominal, _text(entry.get("Diff")), f"{where} Diff")
+    return day, code, unit_rate, previous
 
 
 def _text(value: object) -> str:

@@ -19,13 +19,12 @@ from sources.banks.xml import (
     child_text,
     currency_code,
     finish_by_date,
-    minus,
     optional_text,
     parse_day,
     parse_decimal,
     parse_units,
     parse_xml,
-    per_unit,
+    unit_rates,
 )
 
 SOURCE = "nbk"
@@ -78,9 +77,5 @@ def _item_row(item: Element, day: date) -> tuple[date, str, Decimal, Decimal | N
     where = f"NBK {code}"
     value = parse_decimal(child_text(item, "description", where), f"{where} rate")
     quant = parse_units(child_text(item, "quant", where), f"{where} quant")
-    change_text = optional_text(item, "change")
-    previous: Decimal | None = None
-    if change_text:
-        change = parse_decimal(change_text, f"{where} change")
-        previous = per_unit(minus(value, change), quant)
-    return day, code, per_unit(value, quant), previous
+    rate, previous = unit_rates(value, quant, optional_text(item, "change"), f"{where} change")
+    return day, code, rate, previous

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from xml.etree.ElementTree import Element
 
 from core.types import RateQuote
 from sources.banks.xml import (
     BankFormatError,
-    child_text,
     currency_code,
     finish,
+    first_per_code,
     parse_day,
-    parse_decimal,
-    parse_units,
     parse_xml,
-    per_unit,
+    rate_per_unit,
 )
 
 SOURCE = "nbkr"
@@ -44,14 +43,7 @@ def parse_kgs_per_unit(data: bytes) -> tuple[date, dict[str, Decimal]]:
     """
     root = parse_xml(data, _WHAT, "CurrencyRates")
     day = parse_day(root.get("Date"), "%d.%m.%Y", "NBKR Date attribute")
-    table: dict[str, Decimal] = {}
-    for row in root.findall("Currency"):
-        code = currency_code(row.get("ISOCode"), "NBKR Currency")
-        where = f"NBKR {code}"
-        value = parse_decimal(child_text(row, "Value", where), f"{where} Value")
-        nominal = parse_units(child_text(row, "Nominal", where), f"{where} Nominal")
-        # Keep the first row: a repeated code is a publishing glitch, not a correction.
-        table.setdefault(code, per_unit(value, nominal))
+    table = first_per_code(_row(row) for row in root.findall("Currency"))
     if not table:
         raise BankFormatError("NBKR rates file has no rates")
     return day, table
@@ -81,3 +73,8 @@ def parse(data: bytes, usd_rate: Decimal | None = None) -> list[RateQuote]:
         raise BankFormatError(WEEKLY_NEEDS_USD)
     quotes = finish(BASE, _WHAT, day, {**table, "USD": usd_rate}, None, SOURCE)
     return [quote for quote in quotes if quote.currency != BASE]
+
+
+def _row(row: Element) -> tuple[str, Decimal]:
+    code = currency_code(row.get("ISOCode"), "NBKR Currency")
+    return code, rate_per_unit(row, "Value", "Nominal", f"NBKR {code}")

@@ -38,6 +38,12 @@ _MAX_MAGNITUDE = 30
 _UNIT_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
+def not_a_file(what: str) -> str:
+    """``not a CBR rates file`` / ``not an NBK rates file``: the article as it is spoken."""
+    article = "an" if what[:1] in "AEFHILMNORSX" else "a"
+    return f"not {article} {what} rates file"
+
+
 def parse_xml(data: bytes, what: str, *root_tags: str) -> Element:
     """Parse untrusted XML bytes and check the root element.
 
@@ -56,7 +62,7 @@ def parse_xml(data: bytes, what: str, *root_tags: str) -> Element:
         BankFormatError: Empty, malformed, hostile or foreign XML.
     """
     if not data.strip():
-        raise BankFormatError(f"not an {what} rates file: empty response")
+        raise BankFormatError(f"{not_a_file(what)}: empty response")
     try:
         root: Element = SafeET.fromstring(data)
     except EntitiesForbidden as exc:
@@ -68,12 +74,12 @@ def parse_xml(data: bytes, what: str, *root_tags: str) -> Element:
     except DefusedXmlException as exc:
         raise BankFormatError(f"unsafe XML: {exc}") from exc
     except ParseError as exc:
-        raise BankFormatError(f"not an {what} rates file: malformed XML ({exc})") from exc
+        raise BankFormatError(f"{not_a_file(what)}: malformed XML ({exc})") from exc
     except (LookupError, ValueError) as exc:
         # An unknown encoding in the declaration ends up here.
-        raise BankFormatError(f"not an {what} rates file: unreadable XML ({exc})") from exc
+        raise BankFormatError(f"{not_a_file(what)}: unreadable XML ({exc})") from exc
     if root.tag not in root_tags:
-        raise BankFormatError(f"not an {what} rates file: root is <{root.tag}>")
+        raise BankFormatError(f"{not_a_file(what)}: root is <{root.tag}>")
     return root
 
 
@@ -136,6 +142,61 @@ def per_unit(value: Decimal, units: Decimal) -> Decimal:
 def minus(value: Decimal, change: Decimal) -> Decimal:
     """Return ``value - change`` in a local context: the previous fixing."""
     return _UNIT_CONTEXT.subtract(value, change)
+
+
+def rate_per_unit(row: Element, value_tag: str, units_tag: str, where: str) -> Decimal:
+    """Read a row's rate quoted per a number of units and return it per ONE unit.
+
+    Args:
+        row: The row element.
+        value_tag: Child with the rate for ``units_tag`` units, e.g. ``Value``.
+        units_tag: Child with the unit count, e.g. ``Nominal``.
+        where: The row, for messages, e.g. ``CBR USD``.
+
+    Raises:
+        BankFormatError: A child is missing, not numeric, or the unit count is not positive.
+    """
+    value = parse_decimal(child_text(row, value_tag, where), f"{where} {value_tag}")
+    units = parse_units(child_text(row, units_tag, where), f"{where} {units_tag}")
+    return per_unit(value, units)
+
+
+def first_per_code(rates: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Collect (code, rate) pairs into a table, keeping each code's first rate.
+
+    Args:
+        rates: (code, base per unit) pairs in file order.
+    """
+    table: dict[str, Decimal] = {}
+    for code, rate in rates:
+        # Keep the first row: a repeated code is a publishing glitch, not a correction.
+        table.setdefault(code, rate)
+    return table
+
+
+def unit_rates(
+    value: Decimal, units: Decimal, change_text: str, what: str
+) -> tuple[Decimal, Decimal | None]:
+    """Return a rate and the previous fixing, both per ONE unit.
+
+    Args:
+        value: Base units per ``units`` units today.
+        units: The unit count the bank quotes per.
+        change_text: The published move since the previous fixing, in the same
+            units as ``value``; blank when the bank gave none.
+        what: What the change is, for the error message, e.g. ``NBK USD change``.
+
+    Returns:
+        (today per unit, previous per unit or None when there is no change).
+
+    Raises:
+        BankFormatError: ``change_text`` is not blank and not a number.
+    """
+    previous: Decimal | None = None
+    if change_text.strip():
+        change = parse_decimal(change_text, what)
+        previous = per_unit(minus(value, change), units)
+    return per_unit(value, units), previous
 
 
 def parse_day(text: str | None, fmt: str, what: str) -> date:
