@@ -20,7 +20,7 @@ from sources.feeds import FeedError, parse_feed
 from sources.jsonl import LineError, parse_jsonl_line
 from sources.page import parse_page
 from storage.rates import add_rates, get_nearest_quote
-from storage.stories import add_stories, refresh_statistics
+from storage.stories import add_stories
 
 HEAD_BYTES = 64 * 1024
 # Pages, feeds and bank files are read whole; JSON Lines is streamed and has no cap.
@@ -29,8 +29,6 @@ MAX_LINE_BYTES = 1024 * 1024
 # Stories are written in batches so a million-line file never sits in memory at once.
 BATCH = 2000
 NBKR_WEEK = 7
-# A load this big changes the table enough that the query planner should hear of it.
-ANALYZE_FROM = 1000
 
 Progress = Callable[[int, int], None]
 """Called with (bytes done, bytes in all) while a long file is read."""
@@ -201,9 +199,6 @@ class Ingestor:
             # The transaction rolled back: nothing of this file is stored.
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             report.error = f"the database refused it: {reason}"
-        if report.stories_added >= ANALYZE_FROM and not report.error:
-            async with self._sessions() as session, session.begin():
-                await refresh_statistics(session)
         if report.error:
             report.stories_added = report.rates_added = report.rates_updated = 0
         return report

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, insert, or_, select, text
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, Story, StoryDraft
 from storage.models import StoryRow
 
-# Keeps each IN (...) list well under SQLite's and asyncpg's parameter limits.
+# Rows per INSERT round trip.
 _CHUNK = 500
 
 
@@ -47,49 +48,26 @@ def _row_values(draft: StoryDraft) -> dict[str, object]:
     }
 
 
-async def _existing(session: AsyncSession, column: str, values: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    attribute = getattr(StoryRow, column)
-    for start in range(0, len(values), _CHUNK):
-        chunk = values[start : start + _CHUNK]
-        result = await session.execute(select(attribute).where(attribute.in_(chunk)))
-        found.update(result.scalars())
-    return found
-
-
 async def add_stories(session: AsyncSession, drafts: Iterable[StoryDraft]) -> StoriesAdded:
     """Insert the stories that are not stored yet (same canonical URL or same content).
 
-    Does not commit: the caller decides where the transaction ends.
+    The unique constraints decide: a row that would repeat a stored URL or content hash,
+    whether stored earlier, earlier in this batch or by another process a moment ago, is
+    skipped by the database. Does not commit: the caller decides where the transaction ends.
     """
     rows = [_row_values(draft) for draft in drafts]
-    urls = [str(row["url"]) for row in rows if row["url"]]
-    hashes = [str(row["content_hash"]) for row in rows]
-    seen_urls = await _existing(session, "url", urls)
-    seen_hashes = await _existing(session, "content_hash", hashes)
-    fresh: list[dict[str, object]] = []
-    for row in rows:
-        url, digest = row["url"], str(row["content_hash"])
-        if (url and url in seen_urls) or digest in seen_hashes:
-            continue
-        if url:
-            seen_urls.add(str(url))
-        seen_hashes.add(digest)
-        fresh.append(row)
-    for start in range(0, len(fresh), _CHUNK):
-        await session.execute(insert(StoryRow), fresh[start : start + _CHUNK])
-    return StoriesAdded(added=len(fresh), duplicates=len(rows) - len(fresh))
+    statement = _insert_or_skip(session).returning(StoryRow.id)
+    added = 0
+    for start in range(0, len(rows), _CHUNK):
+        result = await session.execute(statement, rows[start : start + _CHUNK])
+        added += len(result.all())
+    return StoriesAdded(added=added, duplicates=len(rows) - added)
 
 
-async def refresh_statistics(session: AsyncSession) -> None:
-    """Let PostgreSQL's planner see a bulk load at once.
-
-    Without fresh statistics a just-filled table is planned as if it were tiny, and
-    the next import's ``content_hash IN (...)`` look-ups become sequential scans.
-    SQLite needs nothing here.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("ANALYZE stories"))
+def _insert_or_skip(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
+    if session.get_bind().dialect.name == "sqlite":
+        return sqlite.insert(StoryRow).on_conflict_do_nothing()
+    return postgresql.insert(StoryRow).on_conflict_do_nothing()
 
 
 def to_story(row: StoryRow) -> Story:

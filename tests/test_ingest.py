@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -137,3 +138,21 @@ def test_prepare_story_keeps_given_codes_first_and_canonicalises_the_url() -> No
     assert prepared.url == "https://news.example/deal"
     plain = StoryDraft(title="Новости из Душанбе")
     assert prepare_story(plain).countries == ("TJ",)
+
+
+async def test_two_imports_of_the_same_file_at_once_store_it_once(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    path = tmp_path / "same.jsonl"
+    path.write_text(
+        "".join(f'{{"title": "Story number {n} from Bishkek"}}\n' for n in range(3000)),
+        encoding="utf-8",
+    )
+    first, second = await asyncio.gather(
+        Ingestor(sessions).ingest_file(path), Ingestor(sessions).ingest_file(path)
+    )
+    assert first.ok and second.ok, (first.error, second.error)
+    assert first.stories_added + second.stories_added == 3000
+    assert first.stories_added + first.stories_duplicate == 3000
+    async with sessions() as session:
+        assert await count_stories(session) == 3000
