@@ -110,6 +110,14 @@ def test_older_page_never_overrides_newer_official_rates(
 
 
 @pytest.mark.usefixtures("cli_env")
+def test_an_older_file_from_the_same_bank_never_wins(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "ingest", str(RATES / "nbk_get_rates_fdate_03.04.2026.xml"))
+    run(capsys, "ingest", str(RATES / "nbk_get_rates_fdate_01.04.2026.xml"))
+    kzt = rates_by_currency(capsys)["KZT"]
+    assert (kzt["per_usd"], kzt["as_of"]) == ("472.31", "2026-04-03")
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_cbr_stands_in_when_the_home_bank_is_older(capsys: pytest.CaptureFixture[str]) -> None:
     # NBK of 2026-04-03 is older than CBR of 2026-04-25: the fallback is the newer figure.
     run(capsys, "ingest", str(RATES / "nbk_get_rates_fdate_03.04.2026.xml"))
