@@ -15,17 +15,15 @@ from core.types import RateQuote, StoryDraft
 from core.urls import canonical_url
 from sources.banks import BankFormatError, parse_bank
 from sources.banks import nbkr as nbkr_bank
-from sources.detect import detect_format
+from sources.detect import HEAD_BYTES, detect_format
 from sources.feeds import FeedError, parse_feed
-from sources.jsonl import LineError, parse_jsonl_line
+from sources.jsonl import LineError, iter_jsonl_file
 from sources.page import parse_page
 from storage.rates import add_rates, get_nearest_quote
 from storage.stories import add_stories
 
-HEAD_BYTES = 64 * 1024
 # Pages, feeds and bank files are read whole; JSON Lines is streamed and has no cap.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-MAX_LINE_BYTES = 1024 * 1024
 # Stories are written in batches so a million-line file never sits in memory at once.
 BATCH = 2000
 NBKR_WEEK = 7
@@ -126,21 +124,15 @@ def _jsonl_batches(
     path: Path, size: int, source: str, problems: list[str], progress: Progress | None
 ) -> Iterator[list[StoryDraft]]:
     batch: list[StoryDraft] = []
-    done = 0
     with path.open("rb") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            done += len(line)
-            if len(line) > MAX_LINE_BYTES:
-                problems.append(f"{path.name}:{lineno}: line too long ({len(line)} bytes)")
-                continue
-            parsed = parse_jsonl_line(line, lineno, source)
+        for parsed in iter_jsonl_file(handle, source):
             if isinstance(parsed, LineError):
                 problems.append(f"{path.name}:{parsed.line}: {parsed.reason}")
-            elif parsed is not None:
-                batch.append(prepare_story(parsed))
+                continue
+            batch.append(prepare_story(parsed))
             if len(batch) >= BATCH:
                 if progress:
-                    progress(done, size)
+                    progress(handle.tell(), size)
                 yield batch
                 batch = []
     if progress:
