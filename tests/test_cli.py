@@ -322,7 +322,11 @@ def test_unreachable_database_is_one_line(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/missing/dir/x.db")
     code, _, err = run(capsys, "rates")
+    assert code == 2 and err.startswith("newsbot: DATABASE_URL: no such folder")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    code, _, err = run(capsys, "rates")
     assert code == 2 and err.startswith("newsbot: DATABASE_URL: cannot open the database")
+    assert err.count("\n") == 1
 
 
 @pytest.mark.usefixtures("cli_env")
