@@ -13,6 +13,7 @@ from typing import Any
 from bot import commands
 from bot.settings import SettingsError, load_settings
 from bot.store import StoreUnavailable
+from core.countries import lookup_country
 
 EXIT_USAGE = 2
 
@@ -36,9 +37,12 @@ def _positive_int(text: str) -> int:
 
 def _country_code(text: str) -> str:
     code = text.strip().upper()
-    if len(code) != 2 or not code.isascii() or not code.isalpha():
-        raise argparse.ArgumentTypeError(f"not a two-letter country code: {text!r} (e.g. KZ)")
-    return code
+    if len(code) == 2 and code.isascii() and code.isalpha():
+        return code
+    found = lookup_country(text)  # names, capitals, demonyms, misspellings, any language
+    if found is None:
+        raise argparse.ArgumentTypeError(f"unknown country: {text[:40]!r} (e.g. KZ or Kyrgyzstan)")
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(handler=commands.cmd_ingest)
 
     news = sub.add_parser("news", help="latest stories first")
-    news.add_argument("--country", type=_country_code, help="ISO code, e.g. KZ")
+    news.add_argument(
+        "--country", type=_country_code, help="ISO code or name, e.g. KZ, Bishkek, Қазақстан"
+    )
     news.add_argument("--limit", type=_positive_int, default=10, help="how many (default 10)")
     news.add_argument("--json", action="store_true", help="print JSON")
     news.set_defaults(handler=commands.cmd_news)

@@ -238,6 +238,8 @@ def test_jsonl_bad_lines_are_reported_and_good_lines_kept(
     assert "2 stories added" in out
     assert "mixed.jsonl:2: " in err and "mixed.jsonl:3: " in err and "mixed.jsonl:6: " in err
     code, out, _ = run(capsys, "news", "--json", "--country", "uz")
+    assert run(capsys, "news", "--json", "--country", "Ташкент")[1] == out
+    assert run(capsys, "news", "--json", "--country", "Uzbekstan")[1] == out
     (story,) = json.loads(out)
     assert story["title"] == "Tashkent metro line extended"
     assert story["published"] == "2026-11-20T10:00:00+05:00"  # shown in Asia/Almaty
