@@ -27,11 +27,10 @@ from bot.settings import Settings
 from bot.store import open_store
 from core.exchange import MissingRate, make_conversion
 from core.money import ParseFailure, parse_conversion
-from core.rates import pick_current
 from sources.ingest import FileReport, Ingestor
 from sources.ingest import Progress as ProgressCallback
 from storage.database import current_revision
-from storage.rates import list_newest_quotes
+from storage.rates import list_current_rates
 from storage.stories import list_latest_stories
 
 # Files above this size get a progress bar on a terminal.
@@ -114,7 +113,7 @@ async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     """Print the current official rate of each currency per 1 USD."""
     async with open_store(settings) as sessions, sessions() as session:
-        current = pick_current(await list_newest_quotes(session))
+        current = await list_current_rates(session)
     if args.json:
         _print_json(rates_json(current))
     else:
@@ -130,7 +129,7 @@ async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
     if request.target is None:
         raise CommandError("say which currency to convert to, e.g. newsbot convert 100 usd kzt")
     async with open_store(settings) as sessions, sessions() as session:
-        current = pick_current(await list_newest_quotes(session))
+        current = await list_current_rates(session)
     conversion = make_conversion(request, request.target, current)
     if isinstance(conversion, MissingRate):
         raise CommandError(f"no stored rate for {conversion.currency}; see newsbot rates")
@@ -148,7 +147,7 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         for report in await load_demo_if_empty(sessions):
             _print_report(report)
         async with sessions() as session:
-            current = pick_current(await list_newest_quotes(session))
+            current = await list_current_rates(session)
             stories = await list_latest_stories(session, limit=5)
     print(render_rates(current) or "No rates stored.")
     print()

@@ -34,12 +34,6 @@ class MissingRate:
     currency: str
 
 
-def _leg(currency: str, current: dict[str, RateQuote]) -> RateQuote | None:
-    if currency == "USD":
-        return None
-    return current.get(currency)
-
-
 def make_conversion(
     request: ConversionRequest, target: str, current: dict[str, RateQuote]
 ) -> Conversion | MissingRate:
@@ -55,7 +49,7 @@ def make_conversion(
     for currency in (request.source, target):
         if currency == "USD":
             continue
-        quote = _leg(currency, current)
+        quote = current.get(currency)
         if quote is None:
             return MissingRate(currency)
         legs.append(quote)

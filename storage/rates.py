@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.rates import pick_current
 from core.types import RateQuote
 from storage.models import RateRow, utc_now
 
@@ -94,6 +95,11 @@ async def list_newest_quotes(session: AsyncSession) -> list[RateQuote]:
     )
     result = await session.execute(query)
     return [_to_quote(row) for row in result.scalars()]
+
+
+async def list_current_rates(session: AsyncSession) -> dict[str, RateQuote]:
+    """The authoritative quote of every stored currency (see ``core.rates.pick_current``)."""
+    return pick_current(await list_newest_quotes(session))
 
 
 async def get_nearest_quote(
