@@ -70,3 +70,11 @@ class RateQuote:
     change: Decimal | None
     as_of: date
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A story found by a search, with its relevance score (higher is better)."""
+
+    story: Story
+    score: float

@@ -128,3 +128,16 @@ async def list_rate_history(session: AsyncSession, currency: str, since: date) -
         .order_by(RateRow.as_of, RateRow.source)
     )
     return [_to_quote(row) for row in (await session.execute(query)).scalars()]
+
+
+async def list_daily_rates(session: AsyncSession, currency: str, since: date) -> list[RateQuote]:
+    """One authoritative quote of ``currency`` per stored day since ``since``, oldest first.
+
+    Several banks may quote the same day; ``pick_current`` chooses among them exactly
+    as it does for today's rates, so a chart and ``/rates`` never disagree.
+    """
+    by_day: dict[date, list[RateQuote]] = {}
+    for quote in await list_rate_history(session, currency, since):
+        by_day.setdefault(quote.as_of, []).append(quote)
+    daily = [pick_current(quotes).get(currency) for _, quotes in sorted(by_day.items())]
+    return [quote for quote in daily if quote is not None]
