@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Set up a virtual environment and run the bot or the tests: ``python3 dev.py run|test|lint``.
 
+``run`` starts the Telegram bot when BOT_TOKEN is set (environment or ``.env``) and the
+terminal chat on demo data when it is not.
+
 Needs only Python 3.11+. The environment lives in ``.venv`` and is refreshed when
 ``pyproject.toml`` changes.
 """
@@ -41,6 +44,20 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
+def token_configured() -> bool:
+    """Whether BOT_TOKEN is set in the environment or in ``.env`` (as the bot reads it)."""
+    if os.environ.get("BOT_TOKEN", "").strip():
+        return True
+    env_file = ROOT / ".env"
+    if not env_file.is_file():
+        return False
+    for line in env_file.read_text(encoding="utf-8", errors="replace").splitlines():
+        name, _, value = line.strip().removeprefix("export ").partition("=")
+        if name.strip() == "BOT_TOKEN" and value.strip().strip("'\"").strip():
+            return True
+    return False
+
+
 def main(argv: list[str]) -> int:
     """Dispatch ``run``, ``test`` or ``lint``; extra arguments go to the tool."""
     if not argv or argv[0] not in ("run", "test", "lint"):
@@ -49,7 +66,9 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     what, rest = argv[0], argv[1:]
     if what == "run":
-        return subprocess.call([str(BIN / "newsbot"), "run", *rest], cwd=ROOT)
+        # Without a token there is no Telegram to talk to: chat with the bot in the terminal.
+        command = "run" if token_configured() else "chat"
+        return subprocess.call([str(BIN / "newsbot"), command, *rest], cwd=ROOT)
     if what == "test":
         return subprocess.call([_python(), "-m", "pytest", *rest], cwd=ROOT)
     checks = [
