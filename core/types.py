@@ -51,6 +51,8 @@ class Story:
     lang: str | None
     source: str
     countries: tuple[str, ...]
+    # How many outlets reported it (1 = only ``source``); the digest ranks by it.
+    outlets: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that only say where a click came from; the page is the same without them.
 _TRACKING = frozenset(
-    {"fbclid", "gclid", "yclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src"}
-)
+    {
+        # ad and social click ids
+        "fbclid", "gclid", "gclsrc", "yclid", "dclid", "msclkid", "ttclid", "twclid", "igshid",
+        "rb_clickid", "wbraid", "gbraid",
+        # analytics and mailing tools (Google, Mailchimp, HubSpot, Marketo, Openstat, ...)
+        "_ga", "_gl", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "_openstat",
+        "oly_enc_id", "oly_anon_id", "vero_id", "spm", "ref_src",
+    }
+)  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

@@ -217,7 +217,7 @@ class Ingestor:
         assert report.kind is not None
         data = _read_document(path, size)
         if report.kind == "nbkr":
-            quotes = await self._nbkr_quotes(session, data)
+            quotes = await nbkr_quotes(session, data)
             stories: list[StoryDraft] = []
         else:
             stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
@@ -230,20 +230,26 @@ class Ingestor:
             report.rates_updated = rates.updated
             report.rates_unchanged = rates.unchanged
 
-    @staticmethod
-    async def _nbkr_quotes(session: AsyncSession, data: bytes) -> list[RateQuote]:
-        try:
-            as_of, per_unit = nbkr_bank.parse_kgs_per_unit(data)
-            if "USD" in per_unit:
-                return nbkr_bank.parse(data)
-            # The weekly file has no USD row: its rates hold for a week, so cross them
-            # through the stored daily USD rate nearest to the weekly date.
-            kgs = await get_nearest_quote(session, "KGS", "nbkr", as_of, NBKR_WEEK)
-            if kgs is None:
-                raise IngestError(
-                    "NBKR weekly rates need a daily USD rate within a week of "
-                    f"{as_of.isoformat()}: ingest daily.xml too"
-                )
-            return nbkr_bank.parse(data, usd_rate=kgs.per_usd)
-        except BankFormatError as exc:
-            raise IngestError(str(exc)) from None
+
+async def nbkr_quotes(session: AsyncSession, data: bytes) -> list[RateQuote]:
+    """Quotes from an NBKR daily or weekly file.
+
+    The weekly file has no USD row: its rates hold for a week, so they are crossed
+    through the stored daily USD rate nearest to the weekly date.
+
+    Raises:
+        IngestError: Not an NBKR file, or a weekly file with no daily rate near it.
+    """
+    try:
+        as_of, per_unit = nbkr_bank.parse_kgs_per_unit(data)
+        if "USD" in per_unit:
+            return nbkr_bank.parse(data)
+        kgs = await get_nearest_quote(session, "KGS", "nbkr", as_of, NBKR_WEEK)
+        if kgs is None:
+            raise IngestError(
+                "NBKR weekly rates need a daily USD rate within a week of "
+                f"{as_of.isoformat()}: import or fetch daily.xml first"
+            )
+        return nbkr_bank.parse(data, usd_rate=kgs.per_usd)
+    except BankFormatError as exc:
+        raise IngestError(str(exc)) from None

@@ -60,6 +60,11 @@ class StoryRow(Base):
     countries: Mapped[str] = mapped_column(String(128), default="")
     # sha256 of the normalised title and body: finds the same story without a URL.
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How many outlets carried this story (itself included), and the other outlets'
+    # source names, comma-separated: the same news from two feeds is kept once.
+    # Server defaults only, so plain inserts name neither column.
+    outlets: Mapped[int] = mapped_column(Integer, server_default="1")
+    also_reported: Mapped[str] = mapped_column(String(512), server_default="")
 
     __table_args__ = (Index("ix_stories_published", "published"),)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from core.rates import pick_current
 from core.types import RateQuote
@@ -38,46 +41,79 @@ def _to_quote(row: RateRow) -> RateQuote:
 async def add_rates(session: AsyncSession, quotes: Iterable[RateQuote]) -> RatesAdded:
     """Store quotes, one row per (currency, date, source); a re-published figure replaces the old.
 
-    History is kept because each date has its own row. Does not commit.
+    Two upserts on the (currency, as_of, source) key and no read before them, so two
+    writers storing the same day at once (the bot's schedule and ``newsbot fetch``) never
+    collide: first ``INSERT ... ON CONFLICT DO NOTHING`` (the rows it returns are new),
+    then ``ON CONFLICT DO UPDATE`` for the rest, which only fires when the figure (or a
+    newly published change) differs, so unchanged rows keep their ``fetched`` time.
+    Starting with a write also matters on SQLite: a transaction that read first cannot
+    take the write lock once another writer has committed. Does not commit.
     """
     by_key = {(q.currency, q.as_of, q.source): q for q in quotes}
-    keys = list(by_key)
-    stored: dict[tuple[str, date, str], RateRow] = {}
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        result = await session.execute(
-            select(RateRow).where(
-                tuple_(RateRow.currency, RateRow.as_of, RateRow.source).in_(chunk)
-            )
-        )
-        stored.update({(r.currency, r.as_of, r.source): r for r in result.scalars()})
-    fresh: list[dict[str, object]] = []
-    updated = unchanged = 0
-    for key, quote in by_key.items():
-        row = stored.get(key)
-        if row is None:
-            fresh.append(
-                {
-                    "currency": quote.currency,
-                    "as_of": quote.as_of,
-                    "source": quote.source,
-                    "per_usd": quote.per_usd,
-                    "change": quote.change,
-                }
-            )
-        elif row.per_usd != quote.per_usd or (
-            quote.change is not None and row.change != quote.change
-        ):
-            row.per_usd = quote.per_usd
-            row.change = quote.change if quote.change is not None else row.change
-            row.fetched = utc_now()
-            updated += 1
-        else:
-            unchanged += 1
-    for start in range(0, len(fresh), _CHUNK):
-        await session.execute(insert(RateRow), fresh[start : start + _CHUNK])
-    await session.flush()
-    return RatesAdded(added=len(fresh), updated=updated, unchanged=unchanged)
+    rows = [
+        {
+            "currency": q.currency,
+            "as_of": q.as_of,
+            "source": q.source,
+            "per_usd": q.per_usd,
+            "change": q.change,
+            "fetched": utc_now(),
+        }
+        for q in by_key.values()
+    ]
+    added = await _write(session, _insert_new(session), rows)
+    rest = [row for row in rows if _key(row) not in added]
+    updated = await _write(session, _update_changed(session), rest)
+    return RatesAdded(added=len(added), updated=len(updated), unchanged=len(rest) - len(updated))
+
+
+_Key = tuple[str, date, str]
+
+
+def _key(row: dict[str, Any]) -> _Key:
+    return (row["currency"], row["as_of"], row["source"])
+
+
+async def _write(
+    session: AsyncSession, statement: ReturningInsert[str, date, str], rows: list[dict[str, Any]]
+) -> set[_Key]:
+    written: set[_Key] = set()
+    for start in range(0, len(rows), _CHUNK):
+        result = await session.execute(statement, rows[start : start + _CHUNK])
+        written.update((row.currency, row.as_of, row.source) for row in result)
+    return written
+
+
+def _insert(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
+    if session.get_bind().dialect.name == "sqlite":
+        return sqlite.insert(RateRow)
+    return postgresql.insert(RateRow)
+
+
+_KEY_COLUMNS = [RateRow.currency, RateRow.as_of, RateRow.source]
+
+
+def _insert_new(session: AsyncSession) -> ReturningInsert[str, date, str]:
+    return (
+        _insert(session)
+        .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
+        .returning(RateRow.currency, RateRow.as_of, RateRow.source)
+    )
+
+
+def _update_changed(session: AsyncSession) -> ReturningInsert[str, date, str]:
+    statement = _insert(session)
+    new = statement.excluded
+    # A blank change in a re-published file keeps the one stored before.
+    change = func.coalesce(new.change, RateRow.change)
+    return statement.on_conflict_do_update(
+        index_elements=_KEY_COLUMNS,
+        set_={"per_usd": new.per_usd, "change": change, "fetched": new.fetched},
+        where=or_(
+            RateRow.per_usd != new.per_usd,
+            and_(new.change.is_not(None), RateRow.change.is_distinct_from(new.change)),
+        ),
+    ).returning(RateRow.currency, RateRow.as_of, RateRow.source)
 
 
 async def list_newest_quotes(session: AsyncSession) -> list[RateQuote]:

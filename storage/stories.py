@@ -5,24 +5,36 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, Story, StoryDraft
-from storage.models import StoryRow
+from storage.models import StoryRow, utc_now
 
 # Rows per INSERT round trip.
 _CHUNK = 500
+# Two outlets' stories are the same news when their titles score at least this (0-100,
+# rapidfuzz's normalised Levenshtein ratio) and they are dated within the window.
+SAME_TITLE_SCORE = 90.0
+SAME_STORY_WINDOW = timedelta(hours=48)
+_MIN_TITLE_CHARS = 20
+_MAX_CANDIDATES = 50_000
+_ALSO_CHARS = 512
 
 
 @dataclass(frozen=True, slots=True)
 class StoriesAdded:
-    """What ``add_stories`` did: how many rows it inserted and how many it skipped."""
+    """What ``add_stories`` did: rows inserted, rows skipped as already stored, and
+    stories counted onto another outlet's row as the same news (``merged``)."""
 
     added: int
     duplicates: int
+    merged: int = 0
 
 
 def fingerprint(title: str, body: str) -> str:
@@ -31,7 +43,7 @@ def fingerprint(title: str, body: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def _row_values(draft: StoryDraft) -> dict[str, object]:
+def _row_values(draft: StoryDraft) -> dict[str, Any]:
     # Parsers keep to these limits; clipping here only guards the columns' sizes
     # against a parser that did not (a file name as source can be any length).
     url = draft.url if draft.url and len(draft.url) <= MAX_URL_CHARS else None
@@ -48,20 +60,157 @@ def _row_values(draft: StoryDraft) -> dict[str, object]:
     }
 
 
-async def add_stories(session: AsyncSession, drafts: Iterable[StoryDraft]) -> StoriesAdded:
+async def add_stories(
+    session: AsyncSession, drafts: Iterable[StoryDraft], *, merge_similar: bool = False
+) -> StoriesAdded:
     """Insert the stories that are not stored yet (same canonical URL or same content).
 
     The unique constraints decide: a row that would repeat a stored URL or content hash,
     whether stored earlier, earlier in this batch or by another process a moment ago, is
     skipped by the database. Does not commit: the caller decides where the transaction ends.
+
+    Args:
+        session: An open session; its transaction is the caller's.
+        drafts: Stories with canonical URLs (see ``sources.ingest.prepare_story``).
+        merge_similar: Also look for the same news from another outlet: a stored story
+            from a different source, dated within 48 hours, with a near-identical title.
+            Such a draft is not inserted; the stored row counts one more outlet instead.
+            The fetcher turns this on; bulk imports of one archive leave it off.
+
+    Returns:
+        How many rows were added, skipped as duplicates and merged.
     """
     rows = [_row_values(draft) for draft in drafts]
+    merged = 0
+    if merge_similar and rows:
+        rows, merged, already = await _merge_similar(session, rows)
+    else:
+        already = 0
     statement = _insert_or_skip(session).returning(StoryRow.id)
     added = 0
     for start in range(0, len(rows), _CHUNK):
         result = await session.execute(statement, rows[start : start + _CHUNK])
         added += len(result.all())
-    return StoriesAdded(added=added, duplicates=len(rows) - added)
+    return StoriesAdded(added=added, duplicates=len(rows) - added + already, merged=merged)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    id: int
+    key: str
+    source: str
+    when: datetime
+    outlets: int
+    also: list[str]
+
+
+def _title_key(title: str) -> str:
+    # Case, punctuation and spacing differ between outlets; the words do not.
+    return " ".join(utils.default_process(title).split())
+
+
+async def _merge_similar(
+    session: AsyncSession, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int, int]:
+    """Split off the rows that another outlet's stored story already covers.
+
+    Returns:
+        (rows still to insert, rows merged into a stored story, rows that this
+        outlet had already been counted for).
+    """
+    now = utc_now()
+    times = [row["published"] or now for row in rows]
+    query = select(
+        StoryRow.id,
+        StoryRow.title,
+        StoryRow.source,
+        func.coalesce(StoryRow.published, StoryRow.fetched).label("when"),
+        StoryRow.outlets,
+        StoryRow.also_reported,
+    ).where(
+        func.coalesce(StoryRow.published, StoryRow.fetched).between(
+            min(times) - SAME_STORY_WINDOW, max(times) + SAME_STORY_WINDOW
+        )
+    )
+    candidates = [
+        _Candidate(
+            r.id,
+            _title_key(r.title),
+            r.source,
+            _aware(r.when),
+            r.outlets,
+            [s for s in r.also_reported.split(",") if s],
+        )
+        for r in (await session.execute(query.limit(_MAX_CANDIDATES)))
+    ]
+    stored = await _stored_keys(session, rows)
+    keep: list[dict[str, Any]] = []
+    touched: dict[int, _Candidate] = {}
+    merged = already = 0
+    for row, when in zip(rows, times, strict=True):
+        # A story stored under its own URL or content stays a plain duplicate: counting
+        # it onto another row as well would count its outlet twice.
+        if row["url"] in stored or row["content_hash"] in stored:
+            keep.append(row)
+            continue
+        match = _find_same_story(row, when, candidates)
+        if match is None:
+            keep.append(row)
+        elif row["source"] in match.also:
+            already += 1
+        else:
+            match.also.append(row["source"])
+            match.outlets += 1
+            touched[match.id] = match
+            merged += 1
+    for match in touched.values():
+        also = ",".join(match.also)
+        while len(also) > _ALSO_CHARS:
+            also = also.rsplit(",", 1)[0]
+        await session.execute(
+            update(StoryRow)
+            .where(StoryRow.id == match.id)
+            .values(outlets=match.outlets, also_reported=also)
+        )
+    return keep, merged, already
+
+
+async def _stored_keys(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        urls = [row["url"] for row in chunk if row["url"]]
+        hashes = [row["content_hash"] for row in chunk]
+        query = select(StoryRow.url, StoryRow.content_hash).where(
+            or_(StoryRow.url.in_(urls), StoryRow.content_hash.in_(hashes))
+        )
+        for url, content_hash in await session.execute(query):
+            found.update(key for key in (url, content_hash) if key)
+    return found
+
+
+def _find_same_story(
+    row: dict[str, Any], when: datetime, candidates: list[_Candidate]
+) -> _Candidate | None:
+    key = _title_key(row["title"])
+    if len(key) < _MIN_TITLE_CHARS:
+        return None  # "News", "Weather": too short to say two outlets mean the same
+    pool = [
+        c
+        for c in candidates
+        if c.source != row["source"] and abs(c.when - when) <= SAME_STORY_WINDOW
+    ]
+    best = process.extractOne(
+        key, [c.key for c in pool], scorer=fuzz.ratio, score_cutoff=SAME_TITLE_SCORE
+    )
+    return None if best is None else pool[best[2]]
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back the coalesced expression untyped: naive, already in UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _insert_or_skip(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
@@ -83,6 +232,7 @@ def to_story(row: StoryRow) -> Story:
         lang=row.lang,
         source=row.source,
         countries=tuple(code for code in row.countries.split(",") if code),
+        outlets=row.outlets,
     )
 
 

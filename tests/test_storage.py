@@ -16,6 +16,7 @@ from storage.database import current_revision, make_engine, make_sessionmaker, u
 from storage.models import RateRow, StoryRow
 from storage.rates import add_rates, get_nearest_quote, list_newest_quotes, list_rate_history
 from storage.stories import add_stories, count_stories, list_latest_stories
+from tests.paths import head_revision
 
 
 def _story(title: str, **kwargs: object) -> StoryDraft:
@@ -27,7 +28,7 @@ async def test_upgrade_creates_every_table_and_is_idempotent(engine: AsyncEngine
         tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert {"stories", "rates", "chats", "subscriptions", "deliveries", "source_state"} <= tables
     await upgrade_database(engine)  # a second run changes nothing and does not fail
-    assert await current_revision(engine) == "0002"
+    assert await current_revision(engine) == head_revision()
 
 
 async def test_older_database_is_brought_up_to_date_without_losing_rows(database_url: str) -> None:
@@ -39,7 +40,7 @@ async def test_older_database_is_brought_up_to_date_without_losing_rows(database
         async with sessions() as session, session.begin():
             await add_stories(session, [_story("Kept across upgrades")])
         await upgrade_database(engine)
-        assert await current_revision(engine) == "0002"
+        assert await current_revision(engine) == head_revision()
         async with sessions() as session:
             assert [s.title for s in await list_latest_stories(session)] == ["Kept across upgrades"]
     finally:
