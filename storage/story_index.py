@@ -1,38 +1,212 @@
 """Search over the stored stories, following the store as it grows.
 
-Interim implementation: a plain case-insensitive title match, newest first. The
-search issue replaces the internals with the ranking engine from ``core``; the
-interface (``StoryIndex.search``) stays.
+The ranking lives in ``core.search``; this module feeds it from the store and turns the
+ids it returns back into stories. The engine keeps only compact postings; the texts stay
+in the database and are read once, when a story is indexed.
+
+The index follows the store by itself: before a search, at most every ``check_every``
+seconds, it reads the rows with an id above the last one it has seen, so stories added by
+this process, by an ingest running beside it or by another machine on the same PostgreSQL
+database are found without a restart. PostgreSQL hands out ids before a transaction
+commits, so a lower id can become visible after a higher one: ids skipped over are
+remembered for a while and asked for again.
+
+The stories a search returns are kept in a bounded LRU by id, so a question asked again,
+or one whose answers overlap an earlier one, needs no database read. A stored story never
+changes except its ``outlets`` count, which grows when another outlet's copy is merged
+into it; a cached story is therefore read again once it is ``story_ttl`` seconds old, and
+a hit may show an ``outlets`` count up to that old. Search results do not show the count
+and the digest reads the store itself, so a minute's lag costs nothing a reader sees.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.types import SearchHit
+from core.search import SearchDoc, SearchEngine
+from core.types import SearchHit, Story
 from storage.models import StoryRow
 from storage.stories import to_story
+
+_BATCH: Final = 2_000
+# Indexing more than this many stories at once runs in a worker thread, so the bot
+# keeps answering while a large store is first read.
+_THREAD_FROM: Final = 200
+_MAX_HOLES: Final = 1_000
+_HOLE_SECONDS: Final = 120.0
+# Stories kept for answers: enough for the questions of a busy hour; a story is a few
+# kilobytes at most, so this stays within a few megabytes.
+_CACHED_STORIES: Final = 2_000
+
+_COLUMNS: Final = (
+    StoryRow.id,
+    StoryRow.title,
+    StoryRow.summary,
+    StoryRow.text,
+    StoryRow.published,
+    StoryRow.fetched,
+    StoryRow.countries,
+)
 
 
 class StoryIndex:
     """Answers free-text questions with stored stories, best first."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        check_every: float = 2.0,
+        story_ttl: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Create an empty index over the store; it fills itself on the first search.
+
+        Args:
+            sessions: Session factory of the store.
+            check_every: Seconds between checks for new stories (0: before every search).
+            story_ttl: Seconds a story read for an answer is reused before it is read
+                again (its ``outlets`` count may change; 0: read every time).
+            clock: Monotonic seconds; tests pass their own.
+        """
         self._sessions = sessions
+        self._engine = SearchEngine()
+        self._check_every = check_every
+        self._clock = clock
+        self._checked: float | None = None
+        self._last_id = 0
+        self._holes: dict[int, float] = {}  # skipped id -> when it was first skipped
+        self._lock = asyncio.Lock()
+        self._story_ttl = story_ttl
+        self._stories: OrderedDict[int, tuple[Story, float]] = OrderedDict()
+
+    @property
+    def size(self) -> int:
+        """How many stories are indexed."""
+        return len(self._engine)
+
+    async def refresh(self) -> int:
+        """Index the stories stored since the last check.
+
+        Returns:
+            How many stories were added to the index.
+        """
+        async with self._lock:
+            return await self._refresh_locked()
+
+    async def _refresh_locked(self) -> int:
+        added = 0
+        while True:
+            rows = await self._read_new_rows()
+            if not rows:
+                break
+            docs = [_to_doc(row) for row in rows]
+            if len(docs) > _THREAD_FROM:
+                added += await asyncio.to_thread(self._engine.add, docs)
+            else:
+                added += self._engine.add(docs)
+            self._note_ids([doc.id for doc in docs])
+            if len(rows) < _BATCH:
+                break
+        self._checked = self._clock()
+        return added
+
+    async def _read_new_rows(self) -> Sequence[Any]:
+        condition = StoryRow.id > self._last_id
+        now = self._clock()
+        self._holes = {i: t for i, t in self._holes.items() if now - t < _HOLE_SECONDS}
+        if self._holes:
+            condition = or_(condition, StoryRow.id.in_(sorted(self._holes)))
+        statement = select(*_COLUMNS).where(condition).order_by(StoryRow.id).limit(_BATCH)
+        async with self._sessions() as session:
+            return (await session.execute(statement)).all()
+
+    def _note_ids(self, ids: list[int]) -> None:
+        now = self._clock()
+        for story_id in ids:
+            self._holes.pop(story_id, None)
+        top = max(ids)
+        if top > self._last_id:
+            seen = set(ids)
+            start = max(self._last_id + 1, top - _MAX_HOLES)
+            for missing in range(start, top):
+                if missing not in seen:
+                    self._holes.setdefault(missing, now)
+            self._last_id = top
+        if len(self._holes) > _MAX_HOLES:
+            newest = sorted(self._holes)[-_MAX_HOLES:]
+            self._holes = {i: self._holes[i] for i in newest}
 
     async def search(
         self, query: str, *, limit: int = 10, country: str | None = None
     ) -> list[SearchHit]:
-        """The stories whose titles contain every word of ``query``."""
-        words = [word for word in query.lower().split() if len(word) > 2][:8]
-        if not words:
+        """Return the stored stories that best answer ``query``, best first.
+
+        Args:
+            query: Free text in any language and spelling; empty or garbage gives ``[]``.
+            limit: How many at most.
+            country: Only stories tagged with this ISO code, when given.
+
+        Returns:
+            The stories with their scores (higher is better), best first.
+        """
+        if not isinstance(query, str) or not query.strip() or limit <= 0:
             return []
-        condition = and_(*(StoryRow.title.ilike(f"%{word}%") for word in words))
-        statement = select(StoryRow).where(condition).order_by(StoryRow.id.desc()).limit(limit)
-        async with self._sessions() as session:
-            rows = (await session.execute(statement)).scalars().all()
-        stories = [to_story(row) for row in rows]
-        if country:
-            stories = [story for story in stories if country.upper() in story.countries]
-        return [SearchHit(story=story, score=1.0) for story in stories]
+        if self._due():
+            async with self._lock:
+                # Searches that waited for the lock find the check already done.
+                if self._due():
+                    await self._refresh_locked()
+        async with self._lock:
+            found = self._engine.search(query, limit=limit, country=country)
+        if not found:
+            return []
+        stories = await self._stories_of([hit.id for hit in found])
+        return [
+            SearchHit(story=stories[hit.id], score=hit.score) for hit in found if hit.id in stories
+        ]
+
+    def _due(self) -> bool:
+        return self._checked is None or self._clock() - self._checked >= self._check_every
+
+    async def _stories_of(self, ids: list[int]) -> dict[int, Story]:
+        """The stories with these ids: from the cache while fresh, else from the store."""
+        now = self._clock()
+        found: dict[int, Story] = {}
+        missing: list[int] = []
+        for story_id in ids:
+            cached = self._stories.get(story_id)
+            if cached is not None and now - cached[1] < self._story_ttl:
+                self._stories.move_to_end(story_id)
+                found[story_id] = cached[0]
+            else:
+                missing.append(story_id)
+        if missing:
+            statement = select(StoryRow).where(StoryRow.id.in_(missing))
+            async with self._sessions() as session:
+                for row in (await session.execute(statement)).scalars():
+                    story = to_story(row)
+                    found[story.id] = story
+                    self._stories[story.id] = (story, now)
+                    self._stories.move_to_end(story.id)  # a re-read entry is recent too
+            while len(self._stories) > _CACHED_STORIES:
+                self._stories.popitem(last=False)
+        return found
+
+
+def _to_doc(row: Any) -> SearchDoc:
+    return SearchDoc(
+        id=row.id,
+        title=row.title,
+        summary=row.summary or "",
+        text=row.text or "",
+        published=row.published or row.fetched,
+        countries=tuple(code for code in (row.countries or "").split(",") if code),
+    )

@@ -1,0 +1,269 @@
+"""The search engine: index stories, answer a query with story ids, best first."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+import numpy as np
+
+from core.search.fuzzy import Variant, Vocabulary
+from core.search.normalize import raw_words, split_word
+from core.search.postings import FieldModel, FloatArray, IntArray, Postings
+from core.search.query import ParsedQuery, QueryReader
+from core.search.stemming import Analyzer
+
+# Compact when the tail grows past this share of all postings (or this many postings).
+_TAIL_SHARE: Final = 0.1
+_TAIL_MAX: Final = 200_000
+# A story tagged with a country the query names scores this much more (main country), or
+# the smaller share when the country is only mentioned.
+MAIN_COUNTRY_BOOST: Final = 0.3
+OTHER_COUNTRY_BOOST: Final = 0.12
+# Coverage: a story matching only part of the query (by IDF) keeps score * coverage ** this.
+COVERAGE_POWER: Final = 1.0
+# Recency only breaks near-ties: the newest story gains this share of the top score.
+RECENCY_SHARE: Final = 0.02
+_EXTRA_CANDIDATES: Final = 30
+_WORD_CACHE: Final = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """What the engine needs of a story: its id, fields, date and countries."""
+
+    id: int
+    title: str
+    summary: str = ""
+    text: str = ""
+    published: datetime | None = None
+    countries: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredId:
+    """A story id and its score (higher is better; comparable within one query only)."""
+
+    id: int
+    score: float
+
+
+class SearchEngine:
+    """An in-memory index of stories: compact postings of ids and weights, never the texts."""
+
+    def __init__(self, model: FieldModel | None = None) -> None:
+        self._analyzer = Analyzer()
+        self._vocabulary = Vocabulary()
+        self._postings = Postings(model or FieldModel())
+        self._reader = QueryReader(self._analyzer, self._vocabulary)
+        self._ids = array("q")
+        self._index_of: dict[int, int] = {}
+        self._times = array("d")  # publication time, seconds; NaN when unknown
+        self._newest = -math.inf
+        self._oldest = math.inf
+        # Casefolded word as found in a text -> its term ids (none for a stop word).
+        self._word_ids: dict[str, tuple[int, ...]] = {}
+        self._main_country: dict[str, array[int]] = {}
+        self._any_country: dict[str, array[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, story_id: object) -> bool:
+        return story_id in self._index_of
+
+    @property
+    def terms(self) -> int:
+        """How many distinct terms the index holds."""
+        return len(self._vocabulary)
+
+    @property
+    def postings(self) -> int:
+        """How many (story, term) postings the index holds."""
+        return len(self._postings)
+
+    def add(self, docs: Iterable[SearchDoc]) -> int:
+        """Index stories; a story whose id is indexed already is skipped.
+
+        Args:
+            docs: The stories, in any order.
+
+        Returns:
+            How many were added.
+        """
+        added = 0
+        for doc in docs:
+            if doc.id in self._index_of:
+                continue
+            self._add_one(doc)
+            added += 1
+        tail = self._postings.tail_size
+        if tail and (tail > _TAIL_MAX or tail > _TAIL_SHARE * len(self._postings)):
+            self._postings.compact(len(self._vocabulary))
+        return added
+
+    def _add_one(self, doc: SearchDoc) -> None:
+        index = len(self._ids)
+        self._ids.append(doc.id)
+        self._index_of[doc.id] = index
+        self._postings.add(
+            index, self._term_ids(doc.title), self._term_ids(doc.summary), self._term_ids(doc.text)
+        )
+        when = doc.published.timestamp() if doc.published is not None else math.nan
+        self._times.append(when)
+        if not math.isnan(when):
+            self._newest = max(self._newest, when)
+            self._oldest = min(self._oldest, when)
+        for position, code in enumerate(dict.fromkeys(doc.countries)):
+            if position == 0:
+                self._main_country.setdefault(code, array("i")).append(index)
+            self._any_country.setdefault(code, array("i")).append(index)
+
+    def _term_ids(self, text: str) -> dict[int, int]:
+        """Term id -> count in ``text``; each distinct word is analysed once per engine."""
+        if not text:
+            return {}
+        found: dict[int, int] = {}
+        known = self._word_ids
+        seen = found.get
+        for raw, count in raw_words(text).items():
+            term_ids = known.get(raw)
+            if term_ids is None:
+                term_ids = self._analyse(raw)
+                if len(known) < _WORD_CACHE:
+                    known[raw] = term_ids
+            if len(term_ids) == 1:  # nearly always: one word, one term
+                term_id = term_ids[0]
+                found[term_id] = seen(term_id, 0) + count
+            else:
+                for term_id in term_ids:
+                    found[term_id] = seen(term_id, 0) + count
+        return found
+
+    def _analyse(self, raw: str) -> tuple[int, ...]:
+        terms = (self._analyzer.term(word) for word in split_word(raw))
+        return tuple(self._vocabulary.intern(term) for term in terms if term is not None)
+
+    def parse(self, query: str) -> ParsedQuery:
+        """Return how the engine reads ``query`` (its terms and countries)."""
+        return self._reader.parse(query if isinstance(query, str) else "")
+
+    def search(self, query: str, *, limit: int = 10, country: str | None = None) -> list[ScoredId]:
+        """Return the stories that best answer ``query``, best first.
+
+        Args:
+            query: Free text in any language and spelling; garbage gives ``[]``.
+            limit: How many at most.
+            country: Only stories tagged with this ISO code, when given.
+
+        Returns:
+            Story ids with scores, best first; at most ``limit``.
+        """
+        if limit <= 0 or not self._ids:
+            return []
+        parsed = self.parse(query)
+        if not parsed.terms:
+            return []
+        candidates, scores = self._score(parsed)
+        if country is not None:
+            tagged = self._any_country.get(country.upper())
+            if tagged is None:
+                return []
+            keep = np.isin(candidates, np.frombuffer(tagged, dtype=np.int32))
+            candidates, scores = candidates[keep], scores[keep]
+        scores = self._boost_countries(parsed.countries, candidates, scores)
+        return self._best(candidates, scores, limit)
+
+    def _score(self, parsed: ParsedQuery) -> tuple[IntArray, FloatArray]:
+        count = len(self._ids)
+        doc_parts: list[IntArray] = []
+        score_parts: list[FloatArray] = []
+        idf_parts: list[FloatArray] = []
+        total_idf = 0.0
+        for term in parsed.terms:
+            docs, contributions, term_idf = self._term_scores(term.variants, count)
+            if not docs.size:
+                continue
+            total_idf += term_idf
+            doc_parts.append(docs)
+            score_parts.append(contributions)
+            idf_parts.append(np.full(docs.size, term_idf, dtype=np.float32))
+        if not doc_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        all_docs = np.concatenate(doc_parts)
+        candidates, inverse = np.unique(all_docs, return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate(score_parts))
+        coverage = np.bincount(inverse, weights=np.concatenate(idf_parts)) / total_idf
+        return candidates.astype(np.int32), (scores * coverage**COVERAGE_POWER).astype(np.float32)
+
+    def _term_scores(
+        self, variants: Iterable[Variant], count: int
+    ) -> tuple[IntArray, FloatArray, float]:
+        """The documents matching any variant of a word, each with its best contribution."""
+        doc_parts: list[IntArray] = []
+        score_parts: list[FloatArray] = []
+        own_idf: float | None = None
+        best_idf = 0.0
+        for variant in variants:
+            term_id, weight = variant.term_id, variant.weight
+            docs, weights = self._postings.lookup(term_id)
+            if not docs.size:
+                continue
+            idf = math.log(1.0 + (count - docs.size + 0.5) / (docs.size + 0.5))
+            if weight == 1.0:
+                own_idf = idf
+            elif own_idf is not None:
+                # Another spelling never counts more than the word itself: a rare typo in
+                # the corpus must not outrank the word the user actually wrote.
+                idf = min(idf, own_idf)
+            best_idf = max(best_idf, idf * weight)
+            doc_parts.append(docs)
+            score_parts.append(weights * np.float32(idf * weight))
+        if not doc_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
+        if len(doc_parts) == 1:
+            return doc_parts[0], score_parts[0], best_idf
+        docs = np.concatenate(doc_parts)
+        scores = np.concatenate(score_parts)
+        order = np.lexsort((-scores, docs))
+        docs, scores = docs[order], scores[order]
+        first = np.ones(docs.size, dtype=bool)
+        first[1:] = docs[1:] != docs[:-1]
+        return docs[first], scores[first], best_idf
+
+    def _boost_countries(
+        self, codes: tuple[str, ...], candidates: IntArray, scores: FloatArray
+    ) -> FloatArray:
+        if not codes or not candidates.size:
+            return scores
+        factor = np.ones(candidates.size, dtype=np.float32)
+        for code in codes[:3]:
+            mentioned = self._any_country.get(code)
+            if mentioned is None:
+                continue
+            main = np.frombuffer(self._main_country.get(code, array("i")), dtype=np.int32)
+            is_main = np.isin(candidates, main)
+            is_other = np.isin(candidates, np.frombuffer(mentioned, dtype=np.int32)) & ~is_main
+            factor = np.maximum(factor, 1.0 + MAIN_COUNTRY_BOOST * is_main)
+            factor = np.maximum(factor, 1.0 + OTHER_COUNTRY_BOOST * is_other)
+        return scores * factor
+
+    def _best(self, candidates: IntArray, scores: FloatArray, limit: int) -> list[ScoredId]:
+        if not candidates.size:
+            return []
+        keep = min(candidates.size, limit + _EXTRA_CANDIDATES)
+        top = np.argpartition(-scores, keep - 1)[:keep] if keep < candidates.size else None
+        if top is not None:
+            candidates, scores = candidates[top], scores[top]
+        final = scores.astype(np.float64)
+        span = self._newest - self._oldest
+        if span > 0:
+            times = np.frombuffer(self._times, dtype=np.float64)[candidates]
+            fresh = np.nan_to_num((times - self._oldest) / span, nan=0.0)
+            final = final + RECENCY_SHARE * float(final.max()) * fresh
+        order = np.argsort(-final, kind="stable")[:limit]
+        return [ScoredId(int(self._ids[candidates[i]]), round(float(final[i]), 4)) for i in order]

@@ -1,0 +1,58 @@
+"""Words to index terms: stop words out, English and Russian stems through PyStemmer."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import Stemmer
+
+from core.search.normalize import is_cyrillic, tokens
+from core.search.stopwords import STOP_WORDS
+
+_CACHE_LIMIT: Final = 400_000
+
+
+class Analyzer:
+    """Turns text into index terms; remembers each word's term, since words repeat a lot.
+
+    A word in Cyrillic goes through the Russian stemmer ("пеликанов" -> "пеликан",
+    "Бухаре" -> "бухар"), any other through the English one ("exercises" -> "exercis");
+    numbers stay as they are. Kazakh and Uzbek words, already folded to the nearest Russian
+    or plain Latin letters, get the stemmer of their script: it trims common endings and
+    leaves the rest to the fuzzy matcher.
+    """
+
+    def __init__(self) -> None:
+        self._english = Stemmer.Stemmer("english")
+        self._russian = Stemmer.Stemmer("russian")
+        self._terms: dict[str, str | None] = {}
+
+    def term(self, word: str) -> str | None:
+        """Return the index term of a folded word, or None for a stop word."""
+        known = self._terms.get(word, "")
+        if known != "":
+            return known
+        result: str | None
+        if word in STOP_WORDS:
+            result = None
+        elif word.isdigit() or not word[0].isalpha():
+            result = word
+        elif is_cyrillic(word):
+            result = self._russian.stemWord(word)
+        else:
+            result = self._english.stemWord(word)
+        if len(self._terms) >= _CACHE_LIMIT:
+            self._terms.clear()
+        self._terms[word] = result
+        return result
+
+    def query_terms(self, text: str) -> list[tuple[str, str]]:
+        """Return the distinct (word, term) pairs of a query, in order, stop words left out."""
+        seen: set[str] = set()
+        pairs: list[tuple[str, str]] = []
+        for word in tokens(text):
+            term = self.term(word)
+            if term is not None and term not in seen:
+                seen.add(term)
+                pairs.append((word, term))
+        return pairs
