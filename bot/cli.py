@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from bot import commands
-from bot.settings import SettingsError, load_settings
-from bot.store import StoreUnavailable
-from core.countries import lookup_country
+from bot.settings import SUPPORTED_LANGUAGES, SettingsError, load_settings
 
 EXIT_USAGE = 2
+
+
+def _lazy(target: str) -> Callable[..., Any]:
+    """``module:function`` imported on first call: each command loads only what it uses
+    (PTB and the Application for run/chat, the emulator for chat, rich for ingest...)."""
+    module, _sep, name = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name  # argparse names a failed ``type=`` by it
+    return call
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +49,8 @@ def _country_code(text: str) -> str:
     code = text.strip().upper()
     if len(code) == 2 and code.isascii() and code.isalpha():
         return code
+    from core.countries import lookup_country  # the gazetteer: only when a name is given
+
     found = lookup_country(text)  # names, capitals, demonyms, misspellings, any language
     if found is None:
         raise argparse.ArgumentTypeError(f"unknown country: {text[:40]!r} (e.g. KZ or Kyrgyzstan)")
@@ -54,15 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    run = sub.add_parser("run", help="run the bot (without BOT_TOKEN: show the demo)")
-    run.set_defaults(handler=commands.cmd_run)
+    run = sub.add_parser("run", help="run the Telegram bot with long polling (needs BOT_TOKEN)")
+    run.set_defaults(handler=_lazy("bot.commands:cmd_run"))
+
+    chat = sub.add_parser(
+        "chat",
+        help="talk to the bot in the terminal (no token, no network)",
+        description="Examples: newsbot chat --lang ru; printf '/rates\\n/news\\n' | newsbot chat",
+    )
+    chat.add_argument(
+        "--lang", choices=SUPPORTED_LANGUAGES, help="your Telegram language (default: none sent)"
+    )
+    chat.set_defaults(handler=_lazy("bot.chat:cmd_chat"))
 
     demo = sub.add_parser("demo", help="load the demo data into an empty store and show it")
-    demo.set_defaults(handler=commands.cmd_demo)
+    demo.set_defaults(handler=_lazy("bot.commands:cmd_demo"))
 
     ingest = sub.add_parser("ingest", help="import pages, feeds, JSON Lines and bank files")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
-    ingest.set_defaults(handler=commands.cmd_ingest)
+    ingest.set_defaults(handler=_lazy("bot.commands:cmd_ingest"))
 
     news = sub.add_parser("news", help="latest stories first")
     news.add_argument(
@@ -70,11 +92,60 @@ def build_parser() -> argparse.ArgumentParser:
     )
     news.add_argument("--limit", type=_positive_int, default=10, help="how many (default 10)")
     news.add_argument("--json", action="store_true", help="print JSON")
-    news.set_defaults(handler=commands.cmd_news)
+    news.set_defaults(handler=_lazy("bot.commands:cmd_news"))
 
-    rates = sub.add_parser("rates", help="current official rates per 1 USD")
+    search = sub.add_parser(
+        "search",
+        help="find stories that answer a question",
+        description='Examples: newsbot search "refinary kyrgystan"; '
+        "newsbot search - --json < questions.txt (one query per line, one answer line each)",
+    )
+    search.add_argument(
+        "query", nargs="*", metavar="QUERY", help="words to search for; - or none: read stdin"
+    )
+    search.add_argument("--country", type=_country_code, help="only this country, e.g. KZ")
+    search.add_argument("--limit", type=_positive_int, default=10, help="how many (default 10)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(handler=_lazy("bot.search_command:cmd_search"))
+
+    rates = sub.add_parser(
+        "rates",
+        help="current official rates per 1 USD, or one currency's history",
+        description="Examples: newsbot rates; newsbot rates KZT --history 30 --json",
+    )
+    rates.add_argument(
+        "currency",
+        nargs="?",
+        type=_lazy("bot.fetch_commands:currency_code"),
+        metavar="CUR",
+        help="e.g. KZT",
+    )
+    rates.add_argument(
+        "--history",
+        type=_lazy("bot.fetch_commands:history_days"),
+        metavar="DAYS",
+        help="stored days of CUR",
+    )
     rates.add_argument("--json", action="store_true", help="print JSON")
-    rates.set_defaults(handler=commands.cmd_rates)
+    rates.set_defaults(handler=_lazy("bot.fetch_commands:cmd_rates"))
+
+    fetch = sub.add_parser(
+        "fetch",
+        help="fetch the news feeds and banks once",
+        description="Examples: newsbot fetch; newsbot fetch --source cbr --since 2026-04-01",
+    )
+    fetch.add_argument("--source", metavar="NAME", help="only this source (see newsbot sources)")
+    fetch.add_argument(
+        "--since",
+        type=_lazy("bot.fetch_commands:backfill_date"),
+        metavar="YYYY-MM-DD",
+        help="backfill bank rates day by day from this date (NBKR: today only)",
+    )
+    fetch.set_defaults(handler=_lazy("bot.fetch_commands:cmd_fetch"))
+
+    sources = sub.add_parser("sources", help="every source with its last fetch and errors")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+    sources.set_defaults(handler=_lazy("bot.fetch_commands:cmd_sources"))
 
     convert = sub.add_parser(
         "convert",
@@ -83,13 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("words", nargs="+", metavar="AMOUNT FROM TO", help="what to convert")
     convert.add_argument("--json", action="store_true", help="print JSON")
-    convert.set_defaults(handler=commands.cmd_convert)
+    convert.set_defaults(handler=_lazy("bot.commands:cmd_convert"))
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
     upgrade = db_sub.add_parser("upgrade", help="bring the schema to the newest version")
-    upgrade.set_defaults(handler=commands.cmd_db_upgrade)
+    upgrade.set_defaults(handler=_lazy("bot.commands:cmd_db_upgrade"))
     return parser
 
 
@@ -106,9 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Alembic narrates every migration step at INFO; people only need to see failures.
         logging.getLogger("alembic").setLevel(logging.WARNING)
     handler: Callable[..., Coroutine[Any, Any, int]] = args.handler
+    # Imported here, not at the top: opening the store pulls in SQLAlchemy and Alembic,
+    # which `newsbot --help` does not need.
+    from bot.commands import CommandError
+    from bot.store import StoreUnavailable
+
     try:
         return asyncio.run(handler(args, settings))
-    except (StoreUnavailable, commands.CommandError) as exc:
+    except (StoreUnavailable, CommandError) as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -1,4 +1,8 @@
-"""What each CLI command does: open the store, call storage and core, print."""
+"""What each CLI command does: open the store, call storage and core, print.
+
+Each command imports what it uses inside its function: ``newsbot run`` should not pay
+for rich's progress bars, nor ``newsbot news`` for python-telegram-bot.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-from bot.demo import load_demo_if_empty
-from bot.render import (
-    conversion_json,
-    describe_report,
-    parse_failure_message,
-    rates_json,
-    render_conversion,
-    render_rates,
-    render_stories,
-    story_json,
-)
 from bot.settings import Settings
-from bot.store import open_store
-from core.exchange import MissingRate, make_conversion
-from core.money import ParseFailure, parse_conversion
-from sources.ingest import FileReport, Ingestor
-from sources.ingest import Progress as ProgressCallback
-from storage.database import current_revision
-from storage.rates import list_current_rates
-from storage.stories import list_latest_stories
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from sources.ingest import FileReport
+    from sources.ingest import Progress as ProgressCallback
 
 # Files above this size get a progress bar on a terminal.
 PROGRESS_FROM_BYTES = 2 * 1024 * 1024
@@ -47,6 +36,9 @@ def _print_json(value: object) -> None:
 
 async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Bring the database schema to the newest version."""
+    from bot.store import open_store
+    from storage.database import current_revision
+
     async with open_store(settings) as sessions:
         revision = await current_revision(sessions.kw["bind"])
     print(f"database is at revision {revision}")
@@ -54,6 +46,8 @@ async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _progress_factory(console: Console) -> Callable[[Path], ProgressCallback | None]:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
     def for_path(path: Path) -> ProgressCallback | None:
         try:
             size = path.stat().st_size
@@ -79,6 +73,11 @@ def _progress_factory(console: Console) -> Callable[[Path], ProgressCallback | N
 
 async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Import files; print a line per file; exit 1 when any file failed."""
+    from rich.console import Console
+
+    from bot.store import open_store
+    from sources.ingest import Ingestor
+
     console = Console(stderr=True)
     paths = [Path(p) for p in args.paths]
     async with open_store(settings) as sessions:
@@ -89,6 +88,8 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_report(report: FileReport) -> None:
+    from bot.render import describe_report
+
     stream = sys.stdout if report.ok else sys.stderr
     print(describe_report(report), file=stream)
     shown = report.problems[:20]
@@ -100,6 +101,10 @@ def _print_report(report: FileReport) -> None:
 
 async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
     """Print the latest stories, newest first."""
+    from bot.render import render_stories, story_json
+    from bot.store import open_store
+    from storage.stories import list_latest_stories
+
     zone = ZoneInfo(settings.timezone)
     async with open_store(settings) as sessions, sessions() as session:
         stories = await list_latest_stories(session, country=args.country, limit=args.limit)
@@ -112,6 +117,10 @@ async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     """Print the current official rate of each currency per 1 USD."""
+    from bot.render import rates_json, render_rates
+    from bot.store import open_store
+    from storage.rates import list_current_rates
+
     async with open_store(settings) as sessions, sessions() as session:
         current = await list_current_rates(session)
     if args.json:
@@ -123,6 +132,12 @@ async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
     """Convert an amount between two stored currencies through USD."""
+    from bot.render import conversion_json, parse_failure_message, render_conversion
+    from bot.store import open_store
+    from core.exchange import MissingRate, make_conversion
+    from core.money import ParseFailure, parse_conversion
+    from storage.rates import list_current_rates
+
     request = parse_conversion(" ".join(args.words))
     if isinstance(request, ParseFailure):
         raise CommandError(parse_failure_message(request))
@@ -142,6 +157,12 @@ async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Load the demo data into an empty store, then show rates and the latest stories."""
+    from bot.demo import load_demo_if_empty
+    from bot.render import render_rates, render_stories
+    from bot.store import open_store
+    from storage.rates import list_current_rates
+    from storage.stories import list_latest_stories
+
     zone = ZoneInfo(settings.timezone)
     async with open_store(settings) as sessions:
         for report in await load_demo_if_empty(sessions):
@@ -157,9 +178,11 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the bot; without BOT_TOKEN, show the demo in the terminal instead."""
-    if settings.bot_token is None:
-        print("BOT_TOKEN is not set: showing the demo data instead of connecting to Telegram.\n")
-        return await cmd_demo(args, settings)
-    # The Telegram Application arrives with the bot issue; say so instead of pretending.
-    raise CommandError("the Telegram bot is not part of this version yet; unset BOT_TOKEN")
+    """Run the Telegram bot with long polling until interrupted."""
+    from bot.run import RunError, run_bot
+
+    try:
+        await run_bot(settings)
+    except RunError as exc:
+        raise CommandError(str(exc)) from None
+    return 0

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     default_language: str = "en"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=())
     sources_file: Path | None = None
+    fetch_sources: bool = True
     log_level: str = "INFO"
 
     @field_validator("bot_token", mode="before")

@@ -1,0 +1,149 @@
+"""The Telegram Application: handlers, typed context, services opened and closed with it."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    ExtBot,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.logsafe import protect_secret
+from bot.retry import RetryingLimiter
+from bot.settings import Settings
+from bot.store import open_store
+from handlers.chart import cmd_chart, on_chart_button
+from handlers.chats import on_any_update
+from handlers.context import CONTEXT_TYPES, BotContext, ChatState, Services
+from handlers.country import cmd_country, on_country_button
+from handlers.errors import on_error
+from handlers.inline import on_inline_query
+from handlers.money import cmd_convert, cmd_rates, on_convert_button
+from handlers.news import cmd_news, on_more_about_country, on_news_page
+from handlers.prefs import cmd_lang, cmd_settings, on_choice_button, on_settings_button
+from handlers.start import (
+    cmd_help,
+    cmd_start,
+    command_menu,
+    on_menu_button,
+    on_unknown_button,
+    on_unknown_command,
+)
+from handlers.text import on_private_text
+
+# Only valid against the in-process emulator, which accepts any well-formed token.
+EMULATOR_TOKEN = "123456:EMULATOR"
+# Updates handled at once; answers in one chat may then interleave, which is fine for a
+# bot whose every answer stands alone.
+CONCURRENT_UPDATES = 16
+
+BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], ChatState, Services, None]
+
+_PRIVATE = filters.ChatType.PRIVATE
+# New messages only: an edited "/rates" should not be answered twice.
+_NEW = filters.UpdateType.MESSAGE
+
+
+def _handlers() -> list[tuple[BaseHandler[Any, BotContext, Any], int]]:
+    """Every handler with its group; within a group the first that matches wins."""
+    return [
+        # Group -1 runs before all others: load the chat's preferences, pick the language.
+        (TypeHandler(Update, on_any_update), -1),
+        # Commands, in groups too (`/rates@bot` included; other bots' commands are ignored).
+        # PTB tries them in order, so the ones people send most come first.
+        (CommandHandler("rates", cmd_rates, _NEW), 0),
+        (CommandHandler("convert", cmd_convert, _NEW), 0),
+        (CommandHandler("news", cmd_news, _NEW), 0),
+        (CommandHandler("country", cmd_country, _NEW), 0),
+        (CommandHandler("chart", cmd_chart, _NEW), 0),
+        (CommandHandler("start", cmd_start, _NEW), 0),
+        (CommandHandler("help", cmd_help, _NEW), 0),
+        (CommandHandler("lang", cmd_lang, _NEW), 0),
+        (CommandHandler("settings", cmd_settings, _NEW), 0),
+        # Buttons. Patterns accept only data we make; anything else falls to the last one.
+        (CallbackQueryHandler(on_menu_button, r"^menu:(rates|news|countries)$"), 0),
+        (CallbackQueryHandler(on_chart_button, r"^chart:[A-Z]{3}:(7d|30d|90d|1y)$"), 0),
+        (CallbackQueryHandler(on_convert_button, r"^conv:[1-9][0-9]{0,5}:[A-Z]{3}:[A-Z]{3}$"), 0),
+        (CallbackQueryHandler(on_news_page, r"^news:[0-9]{1,5}(:[A-Z]{2})?$"), 0),
+        (CallbackQueryHandler(on_more_about_country, r"^cmore:[A-Z]{2}:[0-9]{1,5}$"), 0),
+        (CallbackQueryHandler(on_country_button, r"^country:[A-Z]{2}$"), 0),
+        (CallbackQueryHandler(on_settings_button, r"^set:(lang|tz)$"), 0),
+        (CallbackQueryHandler(on_choice_button, r"^(lang:[a-z]{2}|tz:[A-Za-z_/+-]{1,40})$"), 0),
+        (CallbackQueryHandler(on_unknown_button), 0),
+        (InlineQueryHandler(on_inline_query), 0),
+        # Free text only in private chats; groups get answers to commands alone.
+        (MessageHandler(_PRIVATE & _NEW & filters.TEXT & ~filters.COMMAND, on_private_text), 0),
+        # After every command handler: a command none of them took.
+        (MessageHandler(_PRIVATE & _NEW & filters.COMMAND, on_unknown_command), 0),
+    ]
+
+
+class _Lifecycle:
+    """Opens the store when the Application starts and closes it when it stops."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stack = AsyncExitStack()
+
+    async def post_init(self, app: BotApplication) -> None:
+        sessions = await self.stack.enter_async_context(open_store(self.settings))
+        app.bot_data.start(
+            sessions,
+            default_language=self.settings.default_language,
+            default_timezone=self.settings.timezone,
+        )
+        await app.bot.set_my_commands(command_menu())
+
+    async def post_shutdown(self, app: BotApplication) -> None:
+        app.bot_data.stop()
+        # Leaving open_store disposes of the engine and its connection pool.
+        await self.stack.aclose()
+
+
+def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApplication:
+    """Build the bot: handlers, typed context, retries, and services opened in post_init.
+
+    Args:
+        settings: Token, API base URL, database and defaults.
+        request: The transport for every Bot API call (an emulator in tests and
+            ``newsbot chat``); PTB's HTTP client when None.
+    """
+    token = settings.bot_token.get_secret_value() if settings.bot_token else EMULATOR_TOKEN
+    protect_secret(token)
+    lifecycle = _Lifecycle(settings)
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .context_types(CONTEXT_TYPES)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(RetryingLimiter())
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(lifecycle.post_init)
+        .post_shutdown(lifecycle.post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: BotApplication = builder.build()  # type: ignore[assignment]
+    for handler, group in _handlers():
+        app.add_handler(handler, group)
+    app.add_error_handler(on_error)
+    return app

@@ -1,0 +1,145 @@
+"""``newsbot chat``: the real bot in the terminal, through the in-process Bot API emulator.
+
+No token and no network: the Application is the one ``newsbot run`` serves, but its Bot API
+calls are answered by :class:`bot.emulator.BotApiEmulator`. A line typed is a message; a
+number presses a button of the last keyboard (or sends an inline result); ``@ query`` is
+inline mode. When standard input is not a terminal every line is one message, so
+``printf '/rates\\n/news\\n' | newsbot chat`` works in scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from bot.app import build_application
+from bot.demo import load_demo_if_empty
+from bot.emulator import BotApiEmulator
+from bot.emulator.chats import ChatDriver
+from bot.emulator.console import ChatConsole
+from bot.settings import Settings
+from bot.store import open_store
+
+PERSON_ID = 100001
+HELP = (
+    "Type a message or a command (/start, /help). A number presses that button; "
+    "'@ 100 usd kzt' uses inline mode. End with Ctrl-D."
+)
+
+
+class ChatSession:
+    """One person talking to the bot: turns typed lines into updates and prints the answers."""
+
+    def __init__(self, emulator: BotApiEmulator, chat: ChatDriver, view: ChatConsole) -> None:
+        self.emulator = emulator
+        self.chat = chat
+        self.view = view
+
+    async def handle_line(self, line: str) -> None:
+        """Act on one typed line."""
+        text = line.strip()
+        if not text:
+            return  # Telegram cannot send an empty message either
+        if text.isdigit() and self._is_choice(int(text)):
+            await self._choose(int(text))
+        elif text.startswith("@") and (text == "@" or text[1:2].isspace()):
+            await self._inline(text[1:].strip())
+        else:
+            self.view.show_messages(await self.chat.send(text))
+
+    def _is_choice(self, number: int) -> bool:
+        pool = len(self.view.results) or len(self.view.choices)
+        return 1 <= number <= pool
+
+    async def _inline(self, query: str) -> None:
+        self.view.show_results(await self.chat.inline(query))
+
+    async def _choose(self, number: int) -> None:
+        if self.view.results:
+            result = self.view.results[number - 1]
+            shown, replies = await self.chat.send_inline_result(result)
+            self.view.note(f"you (via @{self.emulator.username}) › {shown}")
+            self.view.show_messages(replies)
+            return
+        message, button = self.view.choices[number - 1]
+        if button.url is not None:
+            self.view.note(f"link: {button.url} (open it in a browser)")
+            return
+        if button.switch_inline_query_current_chat is not None:
+            await self._inline(button.switch_inline_query_current_chat)
+            return
+        answered = len(self.emulator.callback_answers)
+        replies = await self.chat.press(message, button.text)
+        for answer in self.emulator.callback_answers[answered:]:
+            if answer.get("text"):
+                self.view.note(f"({answer['text']})")
+        self.view.show_messages(replies)
+
+
+async def _next_line(source: TextIO, interactive: bool, console: Console) -> str | None:
+    """The next line typed, or None at end of input."""
+    if interactive:
+        try:
+            return await asyncio.to_thread(console.input, "[bold cyan]you ›[/] ")
+        except EOFError:
+            return None
+    # A thread, so a slow pipe never stalls the bot's event loop.
+    line = await asyncio.to_thread(source.readline)
+    return line or None
+
+
+async def run_chat(
+    settings: Settings,
+    *,
+    language: str | None = None,
+    source: TextIO | None = None,
+    console: Console | None = None,
+    photo_dir: Path | None = None,
+) -> int:
+    """Chat with the bot until end of input; return the exit code.
+
+    Args:
+        settings: Database and defaults (BOT_TOKEN is not needed and not used for network).
+        language: The simulated person's Telegram ``language_code``.
+        source: Where lines come from (standard input by default).
+        console: Where the chat is printed (standard output by default).
+        photo_dir: Where photos the bot sends are saved (a new temporary folder by default).
+    """
+    source = source or sys.stdin
+    interactive = source.isatty()
+    # Piped output is not wrapped at 80 columns: scripts read whole lines.
+    console = console or Console(highlight=False, soft_wrap=not interactive)
+    async with open_store(settings) as sessions:
+        loaded = await load_demo_if_empty(sessions)
+    if loaded:
+        console.print("[dim]The store was empty: loaded the demo stories and rates.[/]")
+    # PTB narrates its start and stop at INFO; in a chat that is only noise.
+    logging.getLogger("telegram").setLevel(logging.WARNING)
+    emulator = BotApiEmulator()
+    app = build_application(settings, request=emulator.request())
+    folder = photo_dir or Path(tempfile.mkdtemp(prefix="newsbot-chat-"))
+    view = ChatConsole(console, folder)
+    async with emulator.serve(app):
+        person = emulator.user(PERSON_ID, "You", language_code=language)
+        session = ChatSession(emulator, emulator.private_chat(person), view)
+        if interactive:
+            console.print(f"[dim]Chatting with @{emulator.username} (offline). {HELP}[/]")
+        while (line := await _next_line(source, interactive, console)) is not None:
+            if not interactive and line.strip():
+                # Echo piped input so the transcript reads like a chat.
+                console.print(Text("you › ", style="bold cyan") + Text(line.strip()))
+            await session.handle_line(line)
+    return 0
+
+
+async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """``newsbot chat``: talk to the bot in the terminal, no token and no network."""
+    return await run_chat(settings, language=args.lang)

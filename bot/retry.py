@@ -1,0 +1,84 @@
+"""Retrying Bot API calls that Telegram asked us to slow down for, or that the network lost.
+
+Installed as the bot's rate limiter, so every call (sendMessage, editMessageText,
+answerCallbackQuery, ...) passes through it; getUpdates does not (PTB's polling loop
+retries that itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+log = logging.getLogger(__name__)
+
+JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def _wait_of(error: RetryAfter) -> float:
+    """Seconds Telegram asked us to wait, whichever type this PTB version returns."""
+    with warnings.catch_warnings():
+        # PTB 22 warns that the int will become a timedelta; both are handled here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class RetryingLimiter(BaseRateLimiter[None]):
+    """Wait out ``429 retry_after`` and retry network failures with exponential backoff.
+
+    Args:
+        attempts: How many times a call is tried in all.
+        backoff: Seconds before the first network retry; doubled each time.
+        max_wait: A longer ``retry_after`` than this is not waited out but raised,
+            so one chat's flood limit never stalls a handler for minutes.
+    """
+
+    def __init__(self, attempts: int = 3, backoff: float = 0.5, max_wait: float = 30.0) -> None:
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_wait = max_wait
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSONResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> JSONResult:
+        """Make the call, retrying as described in the class docstring."""
+        delay = self.backoff
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                wait = _wait_of(exc)
+                if attempt == self.attempts or wait > self.max_wait:
+                    raise
+                log.warning("%s: Telegram asked to wait %.1f s; retrying", endpoint, wait)
+                await asyncio.sleep(wait)
+            except BadRequest:
+                raise  # our request is wrong; sending it again cannot help
+            except NetworkError as exc:
+                if attempt == self.attempts:
+                    raise
+                log.warning("%s failed (%s); retry %d in %.1f s", endpoint, exc, attempt, delay)
+                await asyncio.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable: the last attempt returns or raises")

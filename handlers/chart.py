@@ -1,0 +1,100 @@
+"""/chart CUR [7d|30d|90d|1y]: a PNG line chart of a currency per 1 USD."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ChatAction
+
+from core.chart import MIN_POINTS, render_rate_chart
+from core.money import find_currency
+from core.telegram_text import escape
+from handlers.context import BotContext, chat_zone
+from handlers.render_money import format_rate, source_label
+from handlers.reply import button, command_args, keyboard, reply_html, reply_photo
+from locales import _, ngettext
+from storage.rates import list_daily_rates
+
+PERIODS: dict[str, int] = {"7d": 7, "30d": 30, "90d": 90, "1y": 365}
+DEFAULT_PERIOD = "30d"
+
+
+def chart_usage() -> str:
+    """The usage line of /chart, with an example."""
+    return escape(_("Usage: /chart CUR [7d|30d|90d|1y], e.g. /chart kzt 90d"))
+
+
+def parse_chart_args(text: str) -> tuple[str, str] | None:
+    """Read ``CUR [PERIOD]`` in either order; None when it is not that."""
+    words = text.lower().split()
+    if not 1 <= len(words) <= 2:
+        return None
+    periods = [word for word in words if word in PERIODS]
+    others = [word for word in words if word not in PERIODS]
+    if len(others) != 1 or len(periods) > 1:
+        return None
+    currency = find_currency(others[0])
+    if currency is None or currency == "USD":
+        return None
+    return currency, periods[0] if periods else DEFAULT_PERIOD
+
+
+async def answer_chart(update: Update, context: BotContext, currency: str, period: str) -> None:
+    """Send the chart of ``currency`` over ``period``, or say why there is none."""
+    today = context.bot_data.today(chat_zone(context))
+    since = today - timedelta(days=PERIODS[period])
+    async with context.bot_data.sessions() as session:
+        quotes = await list_daily_rates(session, currency, since)
+    if len(quotes) < MIN_POINTS:
+        text = ngettext(
+            "Only {count} day of {currency} rates is stored for {period}; "
+            "a chart needs at least two. Try a longer period, e.g. /chart {code} 1y",
+            "Only {count} days of {currency} rates are stored for {period}; "
+            "a chart needs at least two. Try a longer period, e.g. /chart {code} 1y",
+            len(quotes),
+        ).format(count=len(quotes), currency=currency, period=period, code=currency.lower())
+        await reply_html(update, context, escape(text))
+        return
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    label = _("{currency} per 1 USD").format(currency=currency)
+    points = [(quote.as_of, quote.per_usd) for quote in quotes]
+    # Drawing takes tens of milliseconds: keep the event loop serving other chats.
+    png = await asyncio.to_thread(render_rate_chart, points, title=label, y_label=label)
+    first, last = quotes[0], quotes[-1]
+    sources = sorted({source_label(quote.source) for quote in quotes})
+    # Stored rates are positive (the parsers refuse others); the guard keeps a bad row harmless.
+    change = (last.per_usd - first.per_usd) / first.per_usd * 100 if first.per_usd else 0
+    caption = "\n".join(
+        [
+            f"<b>{escape(label)}</b>",
+            escape(f"{first.as_of.isoformat()} – {last.as_of.isoformat()}"),
+            escape(f"{format_rate(first.per_usd)} → {format_rate(last.per_usd)} ({change:+.2f}%)"),
+            escape(_("Source: {sources}").format(sources=", ".join(sources))),
+        ]
+    )
+    other = [button(name, f"chart:{currency}:{name}") for name in PERIODS if name != period]
+    await reply_photo(update, context, png, caption, keyboard(other))
+
+
+async def cmd_chart(update: Update, context: BotContext) -> None:
+    """Chart a currency per 1 USD over 7 days to a year."""
+    text = command_args(update.effective_message.text if update.effective_message else "")
+    parsed = parse_chart_args(text)
+    if parsed is None:
+        await reply_html(update, context, chart_usage())
+        return
+    await answer_chart(update, context, *parsed)
+
+
+async def on_chart_button(update: Update, context: BotContext) -> None:
+    """Answer a chart button (under the rates or under another chart)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    _prefix, currency, period = query.data.split(":")
+    await answer_chart(update, context, currency, period)

@@ -1,0 +1,151 @@
+"""Typed callback context: the services on ``bot_data`` and the per-chat state.
+
+PTB creates ``Services`` and ``ChatState`` with no arguments (see ``ContextTypes``);
+the bot fills ``Services`` in ``post_init`` once the store is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from core.types import RateQuote
+from storage.chats import ChatPrefs
+from storage.rates import list_current_rates
+
+if TYPE_CHECKING:
+    from storage.story_index import StoryIndex
+
+# Official rates change a few times a day; re-reading them for every /rates or conversion
+# would make the database the bottleneck of the bot. A new figure shows within this time.
+RATES_TTL_SECONDS = 60.0
+# A chat's language and time zone are kept in memory (written through by /lang and
+# /settings) and read again after this long, so a change made by another instance of the
+# bot on the same database shows here within five minutes.
+PREFS_TTL_SECONDS = 300.0
+
+
+class ServicesNotStarted(RuntimeError):
+    """A handler ran before ``post_init`` opened the store."""
+
+
+class Services:
+    """Long-lived services every handler uses, built once per Application."""
+
+    def __init__(self) -> None:
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._index: StoryIndex | None = None
+        self.default_language = "en"
+        self.default_timezone = "UTC"
+        # Injected so tests can pin "today" (stale rates, chart ranges).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.prefs_ttl = PREFS_TTL_SECONDS
+        self._rates: dict[str, RateQuote] | None = None
+        self._rates_read_at = 0.0
+        self._rates_lock = asyncio.Lock()
+
+    def start(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        index: StoryIndex | None = None,
+        *,
+        default_language: str,
+        default_timezone: str,
+    ) -> None:
+        """Attach the open store, and the search index (built on first use when None)."""
+        self._sessions = sessions
+        self._index = index
+        self.default_language = default_language
+        self.default_timezone = default_timezone
+
+    def stop(self) -> None:
+        """Forget the store (its engine is disposed of by whoever opened it)."""
+        self._sessions = None
+        self._index = None
+        self._rates = None
+
+    async def current_rates(self) -> dict[str, RateQuote]:
+        """The authoritative quote of every stored currency, at most a minute old."""
+        if self._rates is None or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS:
+            async with self._rates_lock:
+                # Another update may have read them while this one waited for the lock.
+                if (
+                    self._rates is None
+                    or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS
+                ):
+                    async with self.sessions() as session:
+                        self._rates = await list_current_rates(session)
+                    self._rates_read_at = time.monotonic()
+        return self._rates
+
+    def forget_rates(self) -> None:
+        """Read the rates from the store again on next use (after new rates were stored)."""
+        self._rates = None
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """The session factory of the open store."""
+        if self._sessions is None:
+            raise ServicesNotStarted("the store is not open: post_init has not run")
+        return self._sessions
+
+    @property
+    def index(self) -> StoryIndex:
+        """Search over the stored stories, made on first use.
+
+        The search engine (and numpy under it) is imported here rather than at start-up:
+        ``newsbot run`` starts polling first and warms the index in the background.
+        """
+        if self._index is None:
+            from storage.story_index import StoryIndex
+
+            self._index = StoryIndex(self.sessions)
+        return self._index
+
+    def today(self, zone: tzinfo) -> date:
+        """Today's date in ``zone``."""
+        return self.clock().astimezone(zone).date()
+
+
+class ChatState:
+    """What the bot keeps in memory per chat: its stored preferences and when they were read."""
+
+    def __init__(self) -> None:
+        self.prefs: ChatPrefs | None = None
+        self.read_at = 0.0  # time.monotonic() of the last read from the store
+
+    def remember(self, prefs: ChatPrefs) -> None:
+        """Keep preferences just read from (or written to) the store."""
+        self.prefs = prefs
+        self.read_at = time.monotonic()
+
+    def fresh(self, ttl: float) -> ChatPrefs | None:
+        """The kept preferences, or None when they must be read again.
+
+        Read again when never read, older than ``ttl`` seconds, or the chat is marked
+        unreachable (it writes again, so it has unblocked the bot).
+        """
+        prefs = self.prefs
+        if prefs is None or prefs.unreachable_since is not None:
+            return None
+        return prefs if time.monotonic() - self.read_at <= ttl else None
+
+
+BotContext = CallbackContext[ExtBot[None], dict[Any, Any], ChatState, Services]
+CONTEXT_TYPES = ContextTypes(
+    context=CallbackContext, bot_data=Services, chat_data=ChatState, user_data=dict
+)
+
+
+def chat_zone(context: BotContext) -> ZoneInfo:
+    """The time zone dates are shown in for this chat."""
+    prefs = context.chat_data.prefs if context.chat_data else None
+    name = (prefs.timezone if prefs else None) or context.bot_data.default_timezone
+    return ZoneInfo(name)

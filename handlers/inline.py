@@ -1,0 +1,79 @@
+"""Inline mode: ``@bot question`` gives stories, ``@bot 100 usd kzt`` a conversion."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+
+from core.exchange import Conversion, MissingRate, make_conversion
+from core.money import ConversionRequest, parse_conversion
+from core.text import shorten
+from core.types import Story
+from handlers.context import BotContext, chat_zone
+from handlers.money import current_rates
+from handlers.render_money import render_conversion, source_label
+from handlers.render_news import render_story, story_date
+from locales import _
+from storage.stories import list_latest_stories
+
+MAX_RESULTS = 50  # Telegram's limit per answer
+STORY_RESULTS = 20
+MAX_QUERY_CHARS = 256
+CACHE_SECONDS = 60
+
+
+def _story_result(story: Story, context: BotContext) -> InlineQueryResultArticle:
+    zone = chat_zone(context)
+    return InlineQueryResultArticle(
+        id=f"s{story.id}",
+        title=shorten(story.title, 200),
+        description=" · ".join(p for p in (story.source, story_date(story, zone)) if p),
+        input_message_content=InputTextMessageContent(render_story(None, story, zone)),
+    )
+
+
+def _conversion_result(conversion: Conversion) -> InlineQueryResultArticle:
+    title = (
+        f"{conversion.amount:,f} {conversion.source} = {conversion.result:,f} {conversion.target}"
+    )
+    when = conversion.as_of.isoformat() if conversion.as_of else _("fixed")
+    return InlineQueryResultArticle(
+        id=f"c{conversion.source}{conversion.target}{conversion.amount}"[:64],
+        title=title,
+        description=_("As of {date}, source: {source}").format(
+            date=when, source=source_label(conversion.origin)
+        ),
+        input_message_content=InputTextMessageContent(render_conversion(conversion)),
+    )
+
+
+async def _conversions(context: BotContext, request: ConversionRequest) -> list[Conversion]:
+    current = await current_rates(context)
+    targets = [request.target] if request.target else ["USD", "KZT", "KGS", "UZS", "TJS", "TMT"]
+    found = []
+    for target in targets:
+        if target == request.source:
+            continue
+        result = make_conversion(request, target, current)
+        if not isinstance(result, MissingRate):
+            found.append(result)
+    return found
+
+
+async def on_inline_query(update: Update, context: BotContext) -> None:
+    """Answer an inline query with a conversion, or with the stories that match it."""
+    inline = update.inline_query
+    if inline is None:
+        return
+    text = inline.query.strip()[:MAX_QUERY_CHARS]
+    results: list[InlineQueryResultArticle] = []
+    request = parse_conversion(text) if text else None
+    if isinstance(request, ConversionRequest):
+        results = [_conversion_result(c) for c in await _conversions(context, request)]
+    elif text:
+        hits = await context.bot_data.index.search(text, limit=STORY_RESULTS)
+        results = [_story_result(hit.story, context) for hit in hits]
+    else:
+        async with context.bot_data.sessions() as session:
+            stories = await list_latest_stories(session, limit=STORY_RESULTS)
+        results = [_story_result(story, context) for story in stories]
+    await inline.answer(results[:MAX_RESULTS], cache_time=CACHE_SECONDS, is_personal=False)

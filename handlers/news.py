@@ -1,0 +1,113 @@
+"""/news [question]: the latest stories page by page, or the stories that answer a question."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from core.countries import country_name
+from core.telegram_text import escape
+from core.types import Story
+from handlers.context import BotContext, chat_zone
+from handlers.render_news import render_search_results, render_story_list
+from handlers.reply import button, command_args, edit_html, keyboard, reply_html
+from locales import _, current_language
+from storage.stories import list_latest_stories
+
+PAGE_SIZE = 5
+MAX_OFFSET = 10_000
+MAX_QUESTION_CHARS = 300
+SEARCH_RESULTS = 5
+
+
+async def latest_page(
+    context: BotContext, offset: int, country: str | None
+) -> tuple[list[Story], bool]:
+    """One page of the newest stories (about ``country`` when given), and whether more follow."""
+    async with context.bot_data.sessions() as session:
+        stories = await list_latest_stories(
+            session, country=country, limit=PAGE_SIZE + 1, offset=offset
+        )
+    return stories[:PAGE_SIZE], len(stories) > PAGE_SIZE
+
+
+def _page_markup(offset: int, more: bool, country: str | None) -> InlineKeyboardMarkup | None:
+    suffix = f":{country}" if country else ""
+    row = []
+    if offset > 0:
+        row.append(button(_("◂ Newer"), f"news:{max(offset - PAGE_SIZE, 0)}{suffix}"))
+    if more and offset + PAGE_SIZE <= MAX_OFFSET:
+        row.append(button(_("Older ▸"), f"news:{offset + PAGE_SIZE}{suffix}"))
+    return keyboard(row)
+
+
+def _page_heading(offset: int, shown: int, country: str | None) -> str:
+    first, last = offset + 1, offset + shown
+    if country:
+        return _("Stories about {country}, {first}–{last}").format(
+            country=country_name(country, current_language()), first=first, last=last
+        )
+    return _("Latest stories, {first}–{last}").format(first=first, last=last)
+
+
+async def render_page(
+    context: BotContext, offset: int, country: str | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The HTML and paging buttons of one page of stories."""
+    stories, more = await latest_page(context, offset, country)
+    if not stories:
+        return escape(_("No more stories. /news starts from the newest.")), _page_markup(
+            offset, False, country
+        )
+    html = render_story_list(
+        _page_heading(offset, len(stories), country),
+        stories,
+        chat_zone(context),
+        first_number=offset + 1,
+    )
+    return html, _page_markup(offset, more, country)
+
+
+async def answer_question(
+    update: Update, context: BotContext, question: str, limit: int = SEARCH_RESULTS
+) -> None:
+    """Reply with the stories that best answer ``question``."""
+    hits = await context.bot_data.index.search(question[:MAX_QUESTION_CHARS], limit=limit)
+    stories = [hit.story for hit in hits]
+    await reply_html(update, context, render_search_results(question, stories, chat_zone(context)))
+
+
+async def cmd_news(update: Update, context: BotContext) -> None:
+    """Show the five latest stories, or the stories matching a question."""
+    question = command_args(update.effective_message.text if update.effective_message else "")
+    if question:
+        await answer_question(update, context, question)
+    else:
+        await answer_latest(update, context)
+
+
+async def answer_latest(update: Update, context: BotContext) -> None:
+    """Reply with the first page of the newest stories."""
+    html, markup = await render_page(context, 0, None)
+    await reply_html(update, context, html, markup)
+
+
+async def on_news_page(update: Update, context: BotContext) -> None:
+    """Turn a page of stories in place (the "Older" and "Newer" buttons)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    _prefix, offset, *country = query.data.split(":")
+    html, markup = await render_page(context, int(offset), country[0] if country else None)
+    await edit_html(update, html, markup)
+
+
+async def on_more_about_country(update: Update, context: BotContext) -> None:
+    """Send the next page of a country's stories under its brief (the "More" button)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    _prefix, country, offset = query.data.split(":")
+    html, markup = await render_page(context, int(offset), country)
+    await reply_html(update, context, html, markup)

@@ -1,0 +1,96 @@
+"""Telegram HTML for lists of stories and a country's brief."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from core.countries import country_flag, country_name
+from core.telegram_text import escape, link
+from core.text import shorten
+from core.types import RateQuote, Story
+from handlers.render_money import currency_flag, format_rate, source_label
+from locales import _, current_language
+
+TITLE_CHARS = 300
+SUMMARY_CHARS = 200
+
+
+def story_date(story: Story, zone: tzinfo) -> str:
+    """The day a story was published (else fetched), in the chat's time zone."""
+    moment = story.published or story.fetched
+    return moment.astimezone(zone).date().isoformat()
+
+
+def render_story(
+    number: int | None, story: Story, zone: tzinfo, *, with_summary: bool = False
+) -> str:
+    """One story: title (numbered when ``number`` is given), then source, date and a link."""
+    title = escape(shorten(story.title, TITLE_CHARS))
+    meta = [escape(story.source) if story.source else "", story_date(story, zone)]
+    if story.url:
+        meta.append(link(story.url, _("read")))
+    heading = f"<b>{number}.</b> {title}" if number is not None else f"<b>{title}</b>"
+    lines = [heading, "<i>" + " · ".join(m for m in meta if m) + "</i>"]
+    summary = story.summary or story.text
+    if with_summary and summary:
+        lines.append(escape(shorten(summary, SUMMARY_CHARS)))
+    return "\n".join(lines)
+
+
+def render_story_list(
+    heading: str, stories: list[Story], zone: tzinfo, *, first_number: int = 1
+) -> str:
+    """A heading (plain text) and the stories, numbered from ``first_number``."""
+    blocks = [f"<b>{escape(heading)}</b>"]
+    blocks += [
+        render_story(first_number + offset, story, zone) for offset, story in enumerate(stories)
+    ]
+    return "\n\n".join(blocks)
+
+
+def render_search_results(question: str, stories: list[Story], zone: tzinfo) -> str:
+    """The stories found for a question, or a message saying none match."""
+    shown = shorten(question, 100)
+    if not stories:
+        return escape(
+            _("No stories match “{question}”. Try other words, or /news for the latest.").format(
+                question=shown
+            )
+        )
+    blocks = [f"<b>{escape(_('Stories about “{question}”').format(question=shown))}</b>"]
+    blocks += [
+        render_story(number, story, zone, with_summary=True)
+        for number, story in enumerate(stories, start=1)
+    ]
+    return "\n\n".join(blocks)
+
+
+def render_country_brief(
+    code: str, rate: RateQuote | None, currency: str | None, stories: list[Story], zone: tzinfo
+) -> str:
+    """A country's flag and name, its currency with the current rate, and its latest stories."""
+    name = country_name(code, current_language())
+    lines = [f"{country_flag(code)} <b>{escape(name)}</b>"]
+    if currency and rate is not None:
+        lines.append(
+            escape(
+                _("Currency: {currency}, {rate} per 1 USD ({date}, {source})").format(
+                    currency=currency,
+                    rate=format_rate(rate.per_usd),
+                    date=rate.as_of.isoformat(),
+                    source=source_label(rate.source),
+                )
+            )
+            + f" {currency_flag(currency)}"
+        )
+    elif currency:
+        lines.append(
+            escape(_("Currency: {currency} (no rate stored yet)").format(currency=currency))
+        )
+    blocks = ["\n".join(lines)]
+    if stories:
+        blocks.append(f"<b>{escape(_('Latest stories'))}</b>")
+        blocks += [render_story(n, story, zone) for n, story in enumerate(stories, start=1)]
+    else:
+        blocks.append(escape(_("No stories about {country} are stored yet.").format(country=name)))
+    return "\n\n".join(blocks)

@@ -1,0 +1,131 @@
+"""Sending replies within Telegram's limits: split long texts, cap callback data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from core.telegram_text import MAX_CAPTION, split_html, truncate_html
+from handlers.context import BotContext
+
+MAX_CALLBACK_BYTES = 64
+
+Row = Sequence[InlineKeyboardButton]
+# Sent as JSON: a LinkPreviewOptions object would be serialized again for every reply.
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """A callback button; ``data`` must fit Telegram's 64 bytes.
+
+    Raises:
+        ValueError: ``data`` is empty or longer than 64 bytes in UTF-8.
+    """
+    if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data must be 1-64 bytes: {data!r}")
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that builds its JSON once.
+
+    PTB freezes a keyboard when it is made, so its JSON cannot change; yet PTB rebuilds it
+    for every message it goes under, which costs more than rendering the rates above it.
+    Keyboards shared between replies (see ``handlers.money``) serialize once.
+    """
+
+    __slots__ = ("_json",)  # PTB lets "_" attributes be set on a frozen object
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The keyboard's JSON (a fresh top-level dict; callers only serialize it)."""
+        if not recursive:
+            return super().to_dict(recursive=False)
+        cached: dict[str, Any] | None = getattr(self, "_json", None)
+        if cached is None:
+            cached = self._json = super().to_dict()
+        return dict(cached)
+
+
+def keyboard(*rows: Row) -> InlineKeyboardMarkup | None:
+    """An inline keyboard of the non-empty rows, or None when there are none."""
+    kept = [list(row) for row in rows if row]
+    return Keyboard(kept) if kept else None
+
+
+async def reply_html(
+    update: Update, context: BotContext, html: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send ``html`` to the update's chat, split into messages of at most 4096 characters.
+
+    The keyboard goes with the last part, under the text it belongs to.
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return
+    parts = split_html(html)
+    for number, part in enumerate(parts, start=1):
+        await send_html(context, chat.id, part, markup if number == len(parts) else None)
+
+
+async def send_html(
+    context: BotContext, chat_id: int, html: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """sendMessage in HTML without links previewed, the answer left unparsed.
+
+    ``Bot.send_message`` turns Telegram's answer into a ``Message`` object, every entity
+    and button included: about a quarter of what a /rates reply cost the bot, for a
+    message it never reads back. ``ExtBot._post`` (protected, stable through PTB 22) is
+    the step below it: the same request, rate limiter (so the retries of ``bot.retry``)
+    and errors, minus that parsing. Every test through the emulator exercises it.
+    """
+    data: dict[str, object] = {
+        "chat_id": chat_id,
+        "text": html,
+        "parse_mode": ParseMode.HTML,
+        "link_preview_options": _NO_PREVIEW,
+    }
+    if markup is not None:
+        data["reply_markup"] = markup
+    await context.bot._post("sendMessage", data)
+
+
+async def edit_html(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the text of the message whose button was pressed (one message's worth)."""
+    query = update.callback_query
+    if query is None:
+        return
+    parts = split_html(html) or [html]
+    try:
+        await query.edit_message_text(parts[0], reply_markup=markup)
+    except BadRequest as exc:
+        # Pressing the same page twice: the message already shows it.
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def reply_photo(
+    update: Update,
+    context: BotContext,
+    png: bytes,
+    caption_html: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Send a PNG with a caption cut to Telegram's 1024 characters."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_photo(
+        chat.id, png, caption=truncate_html(caption_html, MAX_CAPTION), reply_markup=markup
+    )
+
+
+def command_args(text: str | None) -> str:
+    """The text after the command word (``/news@bot milk prices`` gives ``milk prices``)."""
+    if not text:
+        return ""
+    words = text.strip().split(maxsplit=1)
+    return words[1].strip() if len(words) > 1 else ""

@@ -1,0 +1,115 @@
+"""/start, /help, the start menu's buttons and commands the bot does not know."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+
+from core.telegram_text import escape
+from handlers.context import BotContext
+from handlers.country import answer_country_menu
+from handlers.money import answer_rates
+from handlers.news import answer_latest
+from handlers.reply import button, keyboard, reply_html
+from locales import _
+
+
+def command_menu() -> list[BotCommand]:
+    """The command menu Telegram shows beside the input field (setMyCommands)."""
+    return [
+        BotCommand("rates", _("Official exchange rates per 1 USD")),
+        BotCommand("convert", _("Convert an amount, e.g. 100 usd kzt")),
+        BotCommand("chart", _("Chart of a currency, e.g. kzt 30d")),
+        BotCommand("news", _("Latest stories, or search them")),
+        BotCommand("country", _("One country's brief")),
+        BotCommand("lang", _("Choose the language")),
+        BotCommand("settings", _("Language and time zone of this chat")),
+        BotCommand("help", _("Every command with an example")),
+    ]
+
+
+def _help_html(bot_username: str) -> str:
+    # (command with example, what it does): each line shows a command people can copy.
+    entries = [
+        ("/rates", _("official rates of KZT, KGS, UZS, TJS, TMT (and more) per 1 USD")),
+        ("/rates kzt uzs", _("only the currencies you name")),
+        ("/convert 100 usd kzt", _("convert through USD with the official rates")),
+        ("/convert 1 000,50 KZT UZS", _("amounts as you write them, in any order")),
+        ("/chart kzt 90d", _("a chart for 7d, 30d, 90d or 1y")),
+        ("/news", _("the latest stories, page by page")),
+        ("/news milk prices", _("stories that answer a question")),
+        ("/country Kyrgyzstan", _("flag, currency, rate and news of a country (any language)")),
+        ("/lang", _("choose the language")),
+        ("/settings", _("language and time zone of this chat")),
+        ("/start", _("the greeting and the main buttons")),
+        ("/help", _("this list")),
+    ]
+    lines = [f"<b>{escape(_('What I can do'))}</b>"]
+    lines += [f"<code>{escape(cmd)}</code> — {escape(text)}" for cmd, text in entries]
+    lines.append("")
+    lines.append(
+        escape(
+            _(
+                "In a private chat just write: “100 usd to kzt”, “1000 сом в сумы”, "
+                "a country such as “Tajikistan”, or any question about the news. "
+                "In other chats type @{bot} and a question or a conversion."
+            ).format(bot=bot_username)
+        )
+    )
+    return "\n".join(lines)
+
+
+async def cmd_start(update: Update, context: BotContext) -> None:
+    """Greet the person, say what the bot does and offer the main choices."""
+    name = update.effective_user.first_name if update.effective_user else ""
+    text = "\n\n".join(
+        [
+            f"<b>{escape(_('Hello, {name}!').format(name=name))}</b>",
+            escape(
+                _(
+                    "I follow the news and the official exchange rates of Kazakhstan, "
+                    "Kyrgyzstan, Uzbekistan, Tajikistan and Turkmenistan. Ask me for rates, "
+                    "conversions, charts, the latest stories or a country's brief."
+                )
+            ),
+            escape(_("/help lists every command with an example.")),
+        ]
+    )
+    row = [
+        button(_("💱 Rates"), "menu:rates"),
+        button(_("📰 News"), "menu:news"),
+        button(_("🌏 Countries"), "menu:countries"),
+    ]
+    await reply_html(update, context, text, keyboard(row))
+
+
+async def cmd_help(update: Update, context: BotContext) -> None:
+    """List every command with an example."""
+    await reply_html(update, context, _help_html(context.bot.username))
+
+
+async def on_menu_button(update: Update, context: BotContext) -> None:
+    """Answer the rates, news and countries buttons under the greeting."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    choice = query.data.partition(":")[2]
+    if choice == "rates":
+        await answer_rates(update, context, "")
+    elif choice == "news":
+        await answer_latest(update, context)
+    else:
+        await answer_country_menu(update, context)
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    """Point a private chat to /help when a command is not one of ours."""
+    text = _("I do not know that command. /help lists what I can do.")
+    await reply_html(update, context, escape(text))
+
+
+async def on_unknown_button(update: Update, context: BotContext) -> None:
+    """Answer a button the bot no longer knows (an old keyboard, or forged data)."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(_("This button no longer works. Send the command again."))

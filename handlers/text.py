@@ -1,0 +1,46 @@
+"""Free text in private chats: a conversion, a country, or a question about the news."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core.countries import lookup_country
+from core.money import ConversionRequest, ParseFailure, parse_conversion
+from handlers.context import BotContext
+from handlers.country import answer_country
+from handlers.money import answer_conversion
+from handlers.news import answer_question
+from handlers.render_money import render_parse_failure
+from handlers.reply import reply_html
+
+QUESTION_RESULTS = 3
+# A country is asked for by name alone ("Tajikistan", "Бишкек", "south korea"); longer
+# texts that mention one ("will kazakhstan double its milk output?") are questions.
+MAX_COUNTRY_WORDS = 3
+# Failures that can only come from a conversion attempt, worth explaining; others
+# ("no amount", "unknown currency") are just ordinary sentences.
+_CONVERSION_MISTAKES = frozenset({"not_positive", "too_large", "same_currency"})
+
+
+async def on_private_text(update: Update, context: BotContext) -> None:
+    """Answer a conversion as /convert, a country name as /country, anything else as a question."""
+    message = update.effective_message
+    if message is not None and message.via_bot is not None and message.via_bot.id == context.bot.id:
+        # The person sent one of our own inline results: the answer is already there.
+        return
+    text = (message.text or "").strip() if message else ""
+    if not text:
+        return
+    request = parse_conversion(text)
+    if isinstance(request, ConversionRequest):
+        await answer_conversion(update, context, request)
+        return
+    if isinstance(request, ParseFailure) and request.reason in _CONVERSION_MISTAKES:
+        await reply_html(update, context, render_parse_failure(request))
+        return
+    if len(text.split()) <= MAX_COUNTRY_WORDS:
+        code = lookup_country(text)
+        if code is not None:
+            await answer_country(update, context, code)
+            return
+    await answer_question(update, context, text, limit=QUESTION_RESULTS)
