@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from core.countries import COUNTRY_CURRENCY, country_flag
-from core.exchange import DISPLAY_CURRENCIES, Conversion, format_decimal
+from core.exchange import DISPLAY_CURRENCIES, Conversion
 from core.money import ParseFailure
 from core.telegram_text import escape
 from core.types import RateQuote
@@ -38,6 +38,18 @@ def _places(per_usd: Decimal) -> int:
 def format_rate(per_usd: Decimal) -> str:
     """A rate with as many decimals as its size needs: ``518.90``, ``87.4600``."""
     return f"{per_usd:,.{_places(per_usd)}f}"
+
+
+def format_cross_rate(rate: Decimal) -> str:
+    """A conversion rate to six significant digits: ``518.900``, ``0.0000826446``.
+
+    Cross rates carry a dozen digits; people compare the first few. Rates of 1 and
+    above read like the rates table, smaller ones keep six digits after the zeros.
+    """
+    if rate >= 1:
+        return format_rate(rate)
+    places = 5 - rate.adjusted() if rate > 0 else 2
+    return f"{rate:,.{places}f}"
 
 
 def _change(change: Decimal | None, places: int) -> str:
@@ -115,7 +127,7 @@ def render_conversion(conversion: Conversion) -> str:
             escape(
                 _("Rate: 1 {source} = {rate} {target}").format(
                     source=conversion.source,
-                    rate=format_decimal(conversion.rate),
+                    rate=format_cross_rate(conversion.rate),
                     target=conversion.target,
                 )
             ),

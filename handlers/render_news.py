@@ -8,7 +8,7 @@ from core.countries import country_flag, country_name
 from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote, Story
-from handlers.render_money import currency_flag, format_rate, source_label
+from handlers.render_money import format_rate, source_label
 from locales import _, current_language
 
 TITLE_CHARS = 300
@@ -81,7 +81,6 @@ def render_country_brief(
                     source=source_label(rate.source),
                 )
             )
-            + f" {currency_flag(currency)}"
         )
     elif currency:
         lines.append(

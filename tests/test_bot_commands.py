@@ -208,6 +208,8 @@ async def test_country_brief_has_flag_currency_rate_and_stories(
     assert reply.text.startswith(country)
     assert "per 1 USD (2026-11-27, PAGE)" in reply.text
     assert "Latest stories" in reply.text
+    flag = country.split()[0]
+    assert reply.text.splitlines()[1].count(flag) == 0  # the flag heads the brief, once
 
 
 async def test_country_more_button_sends_the_next_stories(bench: Bench) -> None:
