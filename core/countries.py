@@ -8,6 +8,7 @@ dictionary look-ups per distinct word, and a word seen before costs one.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -308,3 +309,45 @@ def _lenient_match(raw_words: list[str], tables: Tables) -> str | None:
         if hit is not None and (best is None or hit[1] > best[0]):
             best = (hit[1], tables.lenient_codes[hit[2]])
     return best[1] if best else None
+
+
+# Words that may stand beside a country's name when someone asks for the country itself
+# ("Kazakhstan news", "новости Кыргызстана"); any other word makes the text a question.
+_REQUEST_WORDS: Final = frozenset(
+    {
+        "news", "about", "latest", "the", "in", "on", "of", "country", "brief", "info",
+        "новости", "про", "о", "об", "в", "во", "страна", "последние", "что", "с",
+        "жаңалықтар", "жаңалықтары", "yangiliklar", "yangiliklari", "жаңылыктар",
+        "навигариҳо", "хабарҳо", "habarlar", "täzelikler",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """Every form of every word of a multi-word country name ("south", "республикасы")."""
+    return frozenset(
+        form
+        for entries in get_tables().phrases.values()
+        for words, _code in entries
+        for _base, forms in words
+        for form in forms
+    )
+
+
+def country_named_alone(text: str) -> str | None:
+    """The country when ``text`` asks for one by name and says nothing else, else None.
+
+    "Kyrgyzstan", "Бишкек", "uzbekistn news" and "south korea" name a country;
+    "industrial output in kazakhstan" mentions one but asks about something, so it is
+    a question for the search, not a request for the country's brief.
+    """
+    code = lookup_country(text)
+    if code is None:
+        return None
+    for word in TOKEN_RE.findall(text):
+        token = normalise(word)
+        if token in _REQUEST_WORDS or token in _name_words() or lookup_country(word) == code:
+            continue
+        return None
+    return code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core.countries import lookup_country
+from core.countries import country_named_alone
 from core.money import ConversionRequest, ParseFailure, parse_conversion
 from handlers.context import BotContext
 from handlers.country import answer_country
@@ -14,8 +14,9 @@ from handlers.render_money import render_parse_failure
 from handlers.reply import reply_html
 
 QUESTION_RESULTS = 3
-# A country is asked for by name alone ("Tajikistan", "Бишкек", "south korea"); longer
-# texts that mention one ("will kazakhstan double its milk output?") are questions.
+# A country is asked for by name alone ("Tajikistan", "Бишкек", "south korea", "uzbekistan
+# news"); texts that mention one among other words ("industrial output in kazakhstan",
+# "will kazakhstan double its milk output?") are questions.
 MAX_COUNTRY_WORDS = 3
 # Failures that can only come from a conversion attempt, worth explaining; others
 # ("no amount", "unknown currency") are just ordinary sentences.
@@ -39,7 +40,7 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         await reply_html(update, context, render_parse_failure(request))
         return
     if len(text.split()) <= MAX_COUNTRY_WORDS:
-        code = lookup_country(text)
+        code = country_named_alone(text)
         if code is not None:
             await answer_country(update, context, code)
             return

@@ -11,6 +11,7 @@ from core.countries import (
     COUNTRY_CURRENCY,
     country_flag,
     country_name,
+    country_named_alone,
     find_countries,
     lookup_country,
 )
@@ -474,3 +475,23 @@ def test_constants() -> None:
     }
     assert COUNTRY_CURRENCY["RU"] == "RUB"
     assert COUNTRY_CURRENCY["CN"] == "CNY"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Kyrgyzstan", "KG"),
+        ("uzbekistn news", "UZ"),
+        ("новости Кыргызстана", "KG"),
+        ("south korea", "KR"),
+        ("Кыргыз Республикасы", "KG"),
+        ("TJ", "TJ"),
+        ("industrial output in kazakhstan", None),
+        ("tokayev kazakhstan", None),
+        ("moscow direct flights", None),
+        ("", None),
+        ("<b>Kazakhstan</b>", None),
+    ],
+)
+def test_country_named_alone_tells_a_name_from_a_question(text: str, code: str | None) -> None:
+    assert country_named_alone(text) == code
