@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from bot.emulator import content
-from bot.emulator.errors import ApiError, bad_request
+from bot.emulator.errors import bad_request
 from bot.emulator.messages import StoredMessage
 from bot.emulator.methods import photo_bytes, photo_sizes, put_text
 from bot.emulator.params import Params
@@ -29,8 +29,20 @@ class _InlineEdit(Exception):
 
 
 def _finish_edit(
-    state: TelegramState, method_name: str, stored: StoredMessage, new: dict[str, Any]
+    state: TelegramState,
+    method_name: str,
+    stored: StoredMessage,
+    new: dict[str, Any],
+    inline: Any,
+    *,
+    html: str | None,
+    photo: bytes | None = None,
 ) -> Any:
+    """Give ``new`` the edit's keyboard (none when the edit sends none, as Telegram does),
+    refuse an edit that changes nothing, then store it with its HTML and photo."""
+    new.pop("reply_markup", None)
+    if inline is not None:
+        new["reply_markup"] = inline
     comparable = ("text", "entities", "caption", "caption_entities", "reply_markup", "photo")
     if all(new.get(key) == stored.data.get(key) for key in comparable):
         raise bad_request(
@@ -39,6 +51,9 @@ def _finish_edit(
         )
     new["edit_date"] = max(int(time.time()), int(new["date"]))
     stored.data = new
+    stored.html = html
+    if photo is not None:
+        stored.photo = photo
     state.record(method_name, stored, edited=True)
     return new
 
@@ -55,16 +70,7 @@ def edit_message_text(state: TelegramState, params: Params) -> Any:
         raise bad_request("there is no text in the message to edit")
     new = dict(stored.data)
     put_text(new, parsed, "")
-    new.pop("reply_markup", None)  # an edit without reply_markup removes the keyboard
-    if inline is not None:
-        new["reply_markup"] = inline
-    previous_html = stored.html
-    stored.html = params.text("text")
-    try:
-        return _finish_edit(state, "editMessageText", stored, new)
-    except ApiError:
-        stored.html = previous_html
-        raise
+    return _finish_edit(state, "editMessageText", stored, new, inline, html=params.text("text"))
 
 
 @method("editMessageCaption")
@@ -82,16 +88,8 @@ def edit_message_caption(state: TelegramState, params: Params) -> Any:
     new.pop("caption_entities", None)
     if caption is not None:
         put_text(new, caption, "caption")
-    new.pop("reply_markup", None)
-    if inline is not None:
-        new["reply_markup"] = inline
-    previous_html = stored.html
-    stored.html = params.text("caption")
-    try:
-        return _finish_edit(state, "editMessageCaption", stored, new)
-    except ApiError:
-        stored.html = previous_html
-        raise
+    html = params.text("caption")
+    return _finish_edit(state, "editMessageCaption", stored, new, inline, html=html)
 
 
 @method("editMessageMedia")
@@ -115,11 +113,8 @@ def edit_message_media(state: TelegramState, params: Params) -> Any:
     new["photo"] = photo_sizes(state, photo)
     if caption is not None:
         put_text(new, caption, "caption")
-    new.pop("reply_markup", None)
-    if inline is not None:
-        new["reply_markup"] = inline
-    stored.photo, stored.html = photo, media_params.text("caption")
-    return _finish_edit(state, "editMessageMedia", stored, new)
+    html = media_params.text("caption")
+    return _finish_edit(state, "editMessageMedia", stored, new, inline, html=html, photo=photo)
 
 
 @method("editMessageReplyMarkup")
@@ -130,10 +125,7 @@ def edit_message_reply_markup(state: TelegramState, params: Params) -> Any:
     except _InlineEdit:
         return True
     new = dict(stored.data)
-    new.pop("reply_markup", None)
-    if inline is not None:
-        new["reply_markup"] = inline
-    return _finish_edit(state, "editMessageReplyMarkup", stored, new)
+    return _finish_edit(state, "editMessageReplyMarkup", stored, new, inline, html=stored.html)
 
 
 @method("deleteMessage")
