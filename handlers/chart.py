@@ -13,7 +13,7 @@ from core.money import find_currency
 from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
 from handlers.render_money import format_rate, source_label
-from handlers.reply import button, command_args, keyboard, reply_html, reply_photo
+from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
 from locales import _, ngettext
 from storage.rates import list_daily_rates
 
@@ -92,9 +92,8 @@ async def cmd_chart(update: Update, context: BotContext) -> None:
 
 async def on_chart_button(update: Update, context: BotContext) -> None:
     """Answer a chart button (under the rates or under another chart)."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    _prefix, currency, period = query.data.split(":")
+    _prefix, currency, period = fields
     await answer_chart(update, context, currency, period)

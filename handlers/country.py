@@ -16,7 +16,7 @@ from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
 from handlers.news import PAGE_SIZE, latest_page
 from handlers.render_news import render_country_brief
-from handlers.reply import button, command_args, keyboard, reply_html
+from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
 from locales import _, current_language
 
 
@@ -63,8 +63,7 @@ async def cmd_country(update: Update, context: BotContext) -> None:
 
 async def on_country_button(update: Update, context: BotContext) -> None:
     """Answer a country button from the /country keyboard."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    await answer_country(update, context, query.data.split(":")[1])
+    await answer_country(update, context, fields[1])

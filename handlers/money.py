@@ -21,7 +21,7 @@ from handlers.render_money import (
     render_parse_failure,
     render_rates,
 )
-from handlers.reply import button, command_args, keyboard, reply_html
+from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
 from locales import _, current_language
 
 MAX_RATE_ARGS = 10
@@ -144,9 +144,8 @@ async def cmd_convert(update: Update, context: BotContext) -> None:
 
 async def on_convert_button(update: Update, context: BotContext) -> None:
     """Answer the "100 USD → KZT" button under the rates."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    _prefix, amount, source, target = query.data.split(":")
+    _prefix, amount, source, target = fields
     await answer_conversion(update, context, ConversionRequest(Decimal(amount), source, target))

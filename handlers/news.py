@@ -9,7 +9,7 @@ from core.telegram_text import escape
 from core.types import Story
 from handlers.context import BotContext, chat_zone
 from handlers.render_news import render_search_results, render_story_list
-from handlers.reply import button, command_args, edit_html, keyboard, reply_html
+from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
 from locales import _, current_language
 from storage.stories import list_latest_stories
 
@@ -93,21 +93,19 @@ async def answer_latest(update: Update, context: BotContext) -> None:
 
 async def on_news_page(update: Update, context: BotContext) -> None:
     """Turn a page of stories in place (the "Older" and "Newer" buttons)."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    _prefix, offset, *country = query.data.split(":")
+    _prefix, offset, *country = fields
     html, markup = await render_page(context, int(offset), country[0] if country else None)
     await edit_html(update, html, markup)
 
 
 async def on_more_about_country(update: Update, context: BotContext) -> None:
     """Send the next page of a country's stories under its brief (the "More" button)."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    _prefix, country, offset = query.data.split(":")
+    _prefix, country, offset = fields
     html, markup = await render_page(context, int(offset), country)
     await reply_html(update, context, html, markup)

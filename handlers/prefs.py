@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
-from handlers.reply import button, edit_html, keyboard, reply_html
+from handlers.reply import button, edit_html, keyboard, pressed_button, reply_html
 from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
 from storage.chats import set_chat_language, set_chat_timezone
 
@@ -73,11 +73,10 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
 
 async def on_settings_button(update: Update, context: BotContext) -> None:
     """Open the language or time-zone choice from /settings."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    if query.data == "set:lang":
+    if fields[1] == "lang":
         await edit_html(update, escape(_("Choose a language:")), _languages_markup())
     else:
         await edit_html(update, escape(_("Choose a time zone:")), _timezones_markup())

@@ -50,6 +50,17 @@ class Keyboard(InlineKeyboardMarkup):
         return dict(cached)
 
 
+async def pressed_button(update: Update) -> list[str] | None:
+    """Acknowledge the pressed button (stops the client's spinner) and return its callback
+    data split at ":"; None for an update without one. The handler's pattern has already
+    checked the data's shape."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    await query.answer()
+    return query.data.split(":")
+
+
 def keyboard(*rows: Row) -> InlineKeyboardMarkup | None:
     """An inline keyboard of the non-empty rows, or None when there are none."""
     kept = [list(row) for row in rows if row]

@@ -9,7 +9,7 @@ from handlers.context import BotContext
 from handlers.country import answer_country_menu
 from handlers.money import answer_rates
 from handlers.news import answer_latest
-from handlers.reply import button, keyboard, reply_html
+from handlers.reply import button, keyboard, pressed_button, reply_html
 from locales import _
 
 
@@ -89,11 +89,10 @@ async def cmd_help(update: Update, context: BotContext) -> None:
 
 async def on_menu_button(update: Update, context: BotContext) -> None:
     """Answer the rates, news and countries buttons under the greeting."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    fields = await pressed_button(update)
+    if fields is None:
         return
-    await query.answer()
-    choice = query.data.partition(":")[2]
+    choice = fields[1]
     if choice == "rates":
         await answer_rates(update, context, "")
     elif choice == "news":
