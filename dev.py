@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Set up a virtual environment and run the bot or the tests: ``python3 dev.py run|test|lint``.
+"""Set up a virtual environment and run the bot or the tests: ``python3 dev.py run|test|lint|i18n``.
 
 ``run`` starts the Telegram bot when BOT_TOKEN is set (environment or ``.env``) and the
-terminal chat on demo data when it is not.
+terminal chat on demo data when it is not. ``i18n`` extracts the strings marked with ``_()``
+into ``locales/newsbot.pot`` and merges them into every language's ``newsbot.po``.
 
 Needs only Python 3.11+. The environment lives in ``.venv`` and is refreshed when
 ``pyproject.toml`` changes.
@@ -58,9 +59,28 @@ def token_configured() -> bool:
     return False
 
 
+def update_catalogs(languages: list[str]) -> int:
+    """Extract the marked strings and merge them into the catalogs (all, or those named)."""
+    pybabel = str(BIN / "pybabel")
+    template = ROOT / "locales" / "newsbot.pot"
+    extract = [pybabel, "extract", "-F", "babel.cfg", "-k", "_", "-k", "ngettext:1,2"]
+    extract += ["-k", "N_", "--sort-output", "--no-wrap", "-o", str(template), "."]
+    if subprocess.call([*extract, "--project", "newsbot"], cwd=ROOT):
+        return 1
+    # The languages are the catalogs that exist: a new one starts with `pybabel init`.
+    names = languages or sorted(
+        path.parent.parent.name for path in (ROOT / "locales").glob("*/LC_MESSAGES/newsbot.po")
+    )
+    update = [pybabel, "update", "-i", str(template), "-d", "locales", "-D", "newsbot"]
+    # No fuzzy guesses: a new string stays untranslated (and fails the catalog test) until
+    # someone translates it, instead of shipping a near-miss translation.
+    update += ["--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching"]
+    return max((subprocess.call([*update, "-l", name], cwd=ROOT) for name in names), default=0)
+
+
 def main(argv: list[str]) -> int:
-    """Dispatch ``run``, ``test`` or ``lint``; extra arguments go to the tool."""
-    if not argv or argv[0] not in ("run", "test", "lint"):
+    """Dispatch ``run``, ``test``, ``lint`` or ``i18n``; extra arguments go to the tool."""
+    if not argv or argv[0] not in ("run", "test", "lint", "i18n"):
         print(__doc__.strip().splitlines()[0])
         return 2
     ensure_venv()
@@ -69,6 +89,8 @@ def main(argv: list[str]) -> int:
         # Without a token there is no Telegram to talk to: chat with the bot in the terminal.
         command = "run" if token_configured() else "chat"
         return subprocess.call([str(BIN / "newsbot"), command, *rest], cwd=ROOT)
+    if what == "i18n":
+        return update_catalogs(rest)
     if what == "test":
         return subprocess.call([_python(), "-m", "pytest", *rest], cwd=ROOT)
     checks = [

@@ -3,17 +3,24 @@
 Handlers and renderers mark every string a person reads with ``_()`` (and plurals with
 ``ngettext``). The language is per update: ``use_language`` sets it for the running
 task (a ``ContextVar``, so concurrent updates in other chats keep their own), and
-``_`` looks the string up in that language's catalog. Catalogs live in
-``locales/<lang>/LC_MESSAGES/newsbot.mo``; a language without one falls back to the
-English source strings through ``gettext.NullTranslations``.
+``_`` looks the string up in that language's catalog.
+
+Catalogs are the Babel-managed ``locales/<lang>/LC_MESSAGES/newsbot.po`` files (``python3
+dev.py i18n`` extracts and merges them). They are compiled in memory the first time a
+language is used, so there is no build step and no ``.mo`` file to forget; a string
+missing from a catalog (or marked fuzzy) is shown in English.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 DOMAIN = "newsbot"
 LOCALE_DIR = Path(__file__).parent
@@ -42,10 +49,23 @@ def supported_language(code: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
+def catalog_path(lang: str) -> Path:
+    """Where the gettext catalog of ``lang`` lives."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 @cache
 def translation(lang: str) -> _gettext.NullTranslations:
-    """The catalog of ``lang``; English source strings when it has none yet."""
-    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    """The catalog of ``lang``, compiled from its ``.po``; English source strings without one."""
+    path = catalog_path(lang)
+    if lang == DEFAULT_LANGUAGE or not path.is_file():
+        return _gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)  # fuzzy entries are left out, so they show in English
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
 
 
 def use_language(lang: str) -> None:
