@@ -156,6 +156,25 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--json", action="store_true", help="print JSON")
     convert.set_defaults(handler=_lazy("bot.commands:cmd_convert"))
 
+    digest = sub.add_parser("digest", help="daily digests")
+    digest_sub = digest.add_subparsers(
+        dest="digest_command", metavar="ACTION", parser_class=_Parser
+    )
+    digest_sub.required = True
+    run_due = digest_sub.add_parser(
+        "run-due",
+        help="send every digest that is due, once (for cron and tests; needs BOT_TOKEN)",
+        description="Examples: newsbot digest run-due; "
+        "newsbot digest run-due --now 2026-11-28T09:00:00+05:00",
+    )
+    run_due.add_argument(
+        "--now",
+        type=_lazy("bot.digest_command:moment"),
+        metavar="ISO8601",
+        help="pretend it is this moment (default: now); without an offset, in TIMEZONE",
+    )
+    run_due.set_defaults(handler=_lazy("bot.digest_command:cmd_digest_run_due"))
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True

@@ -67,8 +67,13 @@ def _fetch_job(catalog: list[SourceSpec]) -> BackgroundJob:
 def _background_jobs(settings: Settings) -> list[BackgroundJob]:
     """The jobs ``newsbot run`` starts beside polling; the sources file is read up front
     so a broken one stops the start with one line instead of failing later."""
+    jobs = list(BACKGROUND_JOBS)
+    if settings.send_digests:
+        from bot.digests import digest_job
+
+        jobs.append(digest_job(settings))
     if not settings.fetch_sources:
-        return list(BACKGROUND_JOBS)
+        return jobs
     # Imported only when sources are fetched: the fetchers are not needed to start polling.
     from sources.catalog import CatalogError, load_catalog
 
@@ -76,7 +81,7 @@ def _background_jobs(settings: Settings) -> list[BackgroundJob]:
         catalog = load_catalog(settings.sources_file)
     except CatalogError as exc:
         raise RunError(f"SOURCES_FILE: {exc}") from None
-    return [*BACKGROUND_JOBS, _fetch_job(catalog)]
+    return [*jobs, _fetch_job(catalog)]
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=())
     sources_file: Path | None = None
     fetch_sources: bool = True
+    send_digests: bool = True
     log_level: str = "INFO"
 
     @field_validator("bot_token", mode="before")

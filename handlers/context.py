@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from core.schedule_words import zone_from_name
 from core.types import RateQuote
 from storage.chats import ChatPrefs
 from storage.rates import list_current_rates
@@ -144,8 +145,8 @@ CONTEXT_TYPES = ContextTypes(
 )
 
 
-def chat_zone(context: BotContext) -> ZoneInfo:
-    """The time zone dates are shown in for this chat."""
+def chat_zone(context: BotContext) -> tzinfo:
+    """The time zone dates are shown in for this chat (an IANA zone or a fixed offset)."""
     prefs = context.chat_data.prefs if context.chat_data else None
     name = (prefs.timezone if prefs else None) or context.bot_data.default_timezone
-    return ZoneInfo(name)
+    return zone_from_name(name) or ZoneInfo(context.bot_data.default_timezone)

@@ -1,17 +1,39 @@
-"""/lang and /settings: the chat's language and time zone, chosen with buttons."""
+"""/lang and /settings: the chat's language, time zone and daily digest, with buttons.
+
+``/settings`` also takes a typed change: ``/settings tz Asia/Tashkent`` (or ``+6``),
+``/settings time 08:30``, ``/settings countries kz uz``, ``/settings lang ru``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram import InlineKeyboardMarkup, Update
 
+from core.countries import CENTRAL_ASIA, country_flag
+from core.schedule_words import (
+    BadSubscribeWords,
+    parse_subscribe_words,
+    parse_time_of_day,
+    parse_time_zone,
+)
 from core.telegram_text import escape
+from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
-from handlers.reply import button, edit_html, keyboard, pressed_button, reply_html
-from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
+from handlers.names import country_name
+from handlers.render_subscription import subscription_lines, zone_words
+from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
+from handlers.subscribe import chat_zone_name, refuse_in_group
+from locales import LANGUAGES, NATIVE_NAMES, _, current_language, supported_language, use_language
 from storage.chats import set_chat_language, set_chat_timezone
+from storage.subscriptions import (
+    get_subscription,
+    has_delivery,
+    set_digest_countries,
+    set_digest_time,
+    subscribe,
+    unsubscribe,
+)
 
 # The zones people in the region live in, west to east, and two common references.
 TIMEZONES = (
@@ -24,40 +46,79 @@ TIMEZONES = (
     "Asia/Bishkek",
     "UTC",
 )
+# Digest times offered as buttons; any other is typed (/settings time 07:45).
+DIGEST_TIMES = ("06:00", "07:00", "08:00", "09:00", "10:00", "12:00", "18:00", "20:00", "21:00")
 
 
-def _languages_markup() -> InlineKeyboardMarkup | None:
+def _languages_markup(*, back: bool = False) -> InlineKeyboardMarkup | None:
     buttons = [button(NATIVE_NAMES[code], f"lang:{code}") for code in LANGUAGES]
-    return keyboard(buttons[:4], buttons[4:])
+    return keyboard(buttons[:4], buttons[4:], [button(_("« Back"), "set:main")] if back else [])
 
 
 def _timezones_markup() -> InlineKeyboardMarkup | None:
     buttons = [button(zone, f"tz:{zone}") for zone in TIMEZONES]
-    return keyboard(*(buttons[i : i + 2] for i in range(0, len(buttons), 2)))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return keyboard(*rows, [button(_("« Back"), "set:main")])
 
 
-def _settings_html(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+def _times_markup() -> InlineKeyboardMarkup | None:
+    buttons = [button(at, f"dtime:{at}") for at in DIGEST_TIMES]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return keyboard(*rows, [button(_("« Back"), "set:main")])
+
+
+def _countries_markup(chosen: tuple[str, ...]) -> InlineKeyboardMarkup | None:
+    rows = [
+        [
+            button(
+                f"{'✅' if code in chosen else '▫️'} {country_flag(code)} {country_name(code)}",
+                f"dcty:{code}",
+            )
+        ]
+        for code in CENTRAL_ASIA
+    ]
+    return keyboard(*rows, [button(_("« Back"), "set:main")])
+
+
+async def _settings_html(
+    update: Update, context: BotContext
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    chat = update.effective_chat
+    zone, zone_name = chat_zone(context), chat_zone_name(context)
+    now = context.bot_data.clock()
+    subscription, delivered = None, False
+    if chat is not None:
+        async with context.bot_data.sessions() as session:
+            subscription = await get_subscription(session, chat.id)
+            if subscription is not None:
+                today = now.astimezone(zone).date()
+                delivered = await has_delivery(session, subscription.id, today)
     lines = [
-        f"<b>{escape(_('Settings of this chat'))}</b>",
+        "<b>" + escape(_("Settings of this chat")) + "</b>",
         escape(_("Language: {language}").format(language=NATIVE_NAMES[current_language()])),
-        escape(_("Time zone: {zone}").format(zone=chat_zone(context).key)),
+        escape(_("Time zone: {zone}").format(zone=zone_words(zone_name, zone, now))),
+        *subscription_lines(subscription, zone_name, zone, now, delivered),
+        "",
+        escape(_("Or type a change, e.g. /settings tz +6, /settings time 08:30.")),
     ]
-    row: list[InlineKeyboardButton] = [
-        button(_("Change language"), "set:lang"),
-        button(_("Change time zone"), "set:tz"),
-    ]
-    return "\n".join(lines), keyboard(row)
+    running = subscription is not None and subscription.active
+    markup = keyboard(
+        [button(_("Change language"), "set:lang"), button(_("Change time zone"), "set:tz")],
+        [button(_("Digest time"), "set:time"), button(_("Digest countries"), "set:cty")],
+        [
+            button(_("Stop the digest"), "dsub:off")
+            if running
+            else button(_("Start the digest"), "dsub:on")
+        ],
+    )
+    return "\n".join(lines), markup
 
 
-async def _may_change(update: Update, context: BotContext) -> bool:
-    """In groups only administrators change the chat's settings; anyone in private."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+def _settings_usage() -> str:
+    return _(
+        "Write it like this: /settings tz Asia/Tashkent (or +6, UTC+5, -03:30), "
+        "/settings time 08:30, /settings countries kz uz, /settings lang ru."
+    )
 
 
 async def cmd_lang(update: Update, context: BotContext) -> None:
@@ -66,47 +127,159 @@ async def cmd_lang(update: Update, context: BotContext) -> None:
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
-    """Show the chat's language and time zone with buttons to change them."""
-    html, markup = _settings_html(context)
+    """Show the chat's settings with buttons, or apply a typed change (``tz``, ``time`` ...)."""
+    message = update.effective_message
+    args = command_args(message.text if message else None)
+    if args:
+        await _typed_change(update, context, args)
+        return
+    html, markup = await _settings_html(update, context)
     await reply_html(update, context, html, markup)
 
 
-async def on_settings_button(update: Update, context: BotContext) -> None:
-    """Open the language or time-zone choice from /settings."""
-    fields = await pressed_button(update)
-    if fields is None:
+async def _typed_change(update: Update, context: BotContext, args: str) -> None:
+    chat = update.effective_chat
+    if chat is None or context.chat_data is None:
         return
-    if fields[1] == "lang":
-        await edit_html(update, escape(_("Choose a language:")), _languages_markup())
+    what, _sep, value = args.partition(" ")
+    what, value = what.lower(), value.strip()
+    now = context.bot_data.clock()
+    if what in ("tz", "zone", "timezone") and parse_time_zone(value):
+        zone = parse_time_zone(value) or ""
+        if await refuse_in_group(update, context):
+            return
+        await _store_zone(update, context, zone)
+    elif what == "time" and parse_time_of_day(value):
+        if await refuse_in_group(update, context):
+            return
+        async with context.bot_data.sessions() as session, session.begin():
+            await set_digest_time(session, chat.id, parse_time_of_day(value) or "", now)
+    elif what in ("countries", "country") and _countries_of(value):
+        if await refuse_in_group(update, context):
+            return
+        async with context.bot_data.sessions() as session, session.begin():
+            await set_digest_countries(session, chat.id, _countries_of(value), now)
+    elif what in ("lang", "language") and supported_language(value) == value.lower():
+        if await refuse_in_group(update, context):
+            return
+        await _store_language(update, context, value.lower())
     else:
-        await edit_html(update, escape(_("Choose a time zone:")), _timezones_markup())
+        await reply_html(update, context, escape(_settings_usage()))
+        return
+    html, markup = await _settings_html(update, context)
+    saved = escape(_("Saved."))
+    await reply_html(update, context, f"{saved}\n\n{html}", markup)
+
+
+def _countries_of(text: str) -> tuple[str, ...]:
+    try:
+        words = parse_subscribe_words(text)
+    except BadSubscribeWords:
+        return ()
+    return () if words.local_time else words.countries
+
+
+async def _store_zone(update: Update, context: BotContext, zone: str) -> None:
+    chat = update.effective_chat
+    if chat is None or context.chat_data is None:
+        return
+    async with context.bot_data.sessions() as session, session.begin():
+        await set_chat_timezone(session, chat.id, zone)
+    prefs = context.chat_data.prefs
+    if prefs is not None:  # write-through: the next update in this chat sees the choice
+        context.chat_data.remember(replace(prefs, timezone=zone))
+
+
+async def _store_language(update: Update, context: BotContext, language: str) -> None:
+    chat = update.effective_chat
+    if chat is None or context.chat_data is None:
+        return
+    async with context.bot_data.sessions() as session, session.begin():
+        await set_chat_language(session, chat.id, language)
+    prefs = context.chat_data.prefs
+    if prefs is not None:
+        context.chat_data.remember(replace(prefs, language=language))
+    use_language(language)
+
+
+async def on_settings_button(update: Update, context: BotContext) -> None:
+    """Open a choice from /settings (language, zone, digest time or countries), or go back."""
+    fields = await pressed_button(update)
+    chat = update.effective_chat
+    if fields is None or chat is None:
+        return
+    choice = fields[1]
+    if choice == "lang":
+        await edit_html(update, escape(_("Choose a language:")), _languages_markup(back=True))
+    elif choice == "tz":
+        text = _("Choose a time zone, or type one: /settings tz +6")
+        await edit_html(update, escape(text), _timezones_markup())
+    elif choice == "time":
+        text = _("Choose the digest's time, or type one: /settings time 07:45")
+        await edit_html(update, escape(text), _times_markup())
+    elif choice == "cty":
+        async with context.bot_data.sessions() as session:
+            subscription = await get_subscription(session, chat.id)
+        chosen = subscription.countries if subscription else CENTRAL_ASIA
+        text = _("Tap a country to add it to the digest or take it out:")
+        await edit_html(update, escape(text), _countries_markup(chosen))
+    else:
+        html, markup = await _settings_html(update, context)
+        await edit_html(update, html, markup)
 
 
 async def on_choice_button(update: Update, context: BotContext) -> None:
     """Store the language or time zone picked from a keyboard, then show the settings."""
     query = update.callback_query
-    chat = update.effective_chat
-    if query is None or query.data is None or chat is None or context.chat_data is None:
+    if query is None or query.data is None or context.chat_data is None:
         return
-    if not await _may_change(update, context):
+    if not await may_change(update, context):
         await query.answer(_("Only the group's administrators can change this."), show_alert=True)
         return
     kind, _sep, value = query.data.partition(":")
     if (kind == "lang" and value not in LANGUAGES) or (kind == "tz" and value not in TIMEZONES):
         await query.answer(_("This choice is not available any more."), show_alert=True)
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        if kind == "lang":
-            await set_chat_language(session, chat.id, value)
-        else:
-            await set_chat_timezone(session, chat.id, value)
-    prefs = context.chat_data.prefs
-    if prefs is not None:  # write-through: the next update in this chat sees the choice
-        context.chat_data.remember(
-            replace(prefs, language=value) if kind == "lang" else replace(prefs, timezone=value)
-        )
     if kind == "lang":
-        use_language(value)
+        await _store_language(update, context, value)
+    else:
+        await _store_zone(update, context, value)
     await query.answer(_("Saved."))
-    html, markup = _settings_html(context)
+    html, markup = await _settings_html(update, context)
+    await edit_html(update, html, markup)
+
+
+async def on_digest_button(update: Update, context: BotContext) -> None:
+    """Store a digest time, toggle a country, or start or stop the digest."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    if not await may_change(update, context):
+        await query.answer(_("Only the group's administrators can change this."), show_alert=True)
+        return
+    kind, _sep, value = query.data.partition(":")
+    now = context.bot_data.clock()
+    async with context.bot_data.sessions() as session, session.begin():
+        if kind == "dtime":
+            await set_digest_time(session, chat.id, value, now)
+        elif kind == "dsub" and value == "on":
+            await subscribe(session, chat.id, now)
+        elif kind == "dsub":
+            await unsubscribe(session, chat.id)
+        else:
+            current = await get_subscription(session, chat.id)
+            chosen = current.countries if current else CENTRAL_ASIA
+            toggled = (
+                tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
+            )
+            if not toggled:
+                await query.answer(_("Keep at least one country."), show_alert=True)
+                return
+            stored = await set_digest_countries(session, chat.id, toggled, now)
+    await query.answer(_("Saved."))
+    if kind == "dcty":
+        text = _("Tap a country to add it to the digest or take it out:")
+        await edit_html(update, escape(text), _countries_markup(stored.countries))
+        return
+    html, markup = await _settings_html(update, context)
     await edit_html(update, html, markup)

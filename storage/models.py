@@ -114,9 +114,17 @@ class SubscriptionRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
+    # The due query reads active subscriptions whose local time has passed.
+    __table_args__ = (Index("ix_subscriptions_active_local_time", "active", "local_time"),)
+
 
 class DeliveryRow(Base):
-    """One digest for one subscription and local date: claimed, then sent."""
+    """One digest for one subscription and local date: claimed, then sent.
+
+    ``status`` is claimed (a sender holds it until ``lease_until``), pending (put back,
+    retried from ``not_before``), sent or failed. ``claim_token`` names the holder, so a
+    sender whose lease ran out cannot mark a delivery another sender took over.
+    """
 
     __tablename__ = "deliveries"
 
@@ -127,8 +135,15 @@ class DeliveryRow(Base):
     claimed: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     sent: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (UniqueConstraint("subscription_id", "local_date"),)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "local_date"),
+        Index("ix_deliveries_status", "status"),
+    )
 
 
 class SourceStateRow(Base):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
 DUMMY_TOKEN = "123456:EMULATOR"
+# Calls that put a message in a chat: what Telegram's flood limit counts.
+SENDING_METHODS = frozenset(
+    ["sendmessage", "sendphoto", "senddocument", "sendmediagroup", "copymessage", "forwardmessage"]
+)
 _ANSWERING_MODULES = (methods, edits)  # imported for the methods they register
 
 
@@ -79,6 +85,9 @@ class BotApiEmulator:
         self._query_ids = itertools.count(1)
         self._waiters: list[asyncio.Future[bool]] = []  # result True: superseded
         self._allowed_updates: list[str] | None = None
+        self._per_second: int | None = None
+        self._recent_sends: deque[float] = deque()
+        self.flood_refusals = 0  # sends answered 429 by the global limit
 
     # -- wiring --------------------------------------------------------------------------
 
@@ -168,6 +177,34 @@ class BotApiEmulator:
         chat = self.state.add_chat(group_chat_json(chat_id, title, username), admin_ids)
         return ChatDriver(self, chat, None)
 
+    def upgrade_group(self, chat_id: int, new_chat_id: int) -> ChatDriver:
+        """The group becomes a supergroup with a new id, as Telegram does on upgrade:
+        sending to the old id answers 400 with ``migrate_to_chat_id``."""
+        old = self.state.chats[chat_id]
+        new = dict(old, id=new_chat_id, type="supergroup")
+        chat = self.state.add_chat(new, set(self.state.admins.get(chat_id, set())))
+        self.state.migrated[chat_id] = new_chat_id
+        return ChatDriver(self, chat, None)
+
+    def limit_rate(self, per_second: int | None = 30) -> None:
+        """Answer 429 with ``retry_after`` to a send that would make more than ``per_second``
+        in the last second, as Telegram's global flood limit does; None turns it off."""
+        self._per_second = per_second
+        self._recent_sends.clear()
+
+    def _check_flood(self, key: str) -> None:
+        if self._per_second is None or key not in SENDING_METHODS:
+            return
+        now = time.monotonic()
+        recent = self._recent_sends
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self._per_second:
+            self.flood_refusals += 1
+            wait = max(1, math.ceil(recent[0] + 1.0 - now))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        recent.append(now)
+
     def block(self, user: UserSpec | int) -> None:
         """The person blocks the bot: every later send to their chat answers 403."""
         self.state.blocked.add(user.id if isinstance(user, UserSpec) else user)
@@ -245,6 +282,7 @@ class BotApiEmulator:
         key = method.lower()
         try:
             self._injected(key)
+            self._check_flood(key)
             if key == "getupdates":
                 return await self._get_updates(params)
             handler = METHODS.get(key)

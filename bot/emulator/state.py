@@ -19,6 +19,8 @@ class TelegramState:
         self.chats: dict[int, dict[str, Any]] = {}
         self.admins: dict[int, set[int]] = {}
         self.blocked: set[int] = set()
+        # Groups upgraded to supergroups: old chat id -> new chat id.
+        self.migrated: dict[int, int] = {}
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.files: dict[str, bytes] = {}
         self.outbox: list[BotMessage] = []
@@ -67,6 +69,13 @@ class TelegramState:
             found = self.chats.get(int(raw_id))
         if found is None:
             raise bad_request("chat not found")
+        moved_to = self.migrated.get(int(found["id"]))
+        if moved_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": moved_to},
+            )
         if int(found["id"]) in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return found

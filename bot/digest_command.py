@@ -1,0 +1,80 @@
+"""``newsbot digest run-due``: one delivery pass from the command line, for cron and tests."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.settings import Settings
+
+MIN_YEAR, MAX_YEAR = 2000, 2200
+
+
+def moment(text: str) -> datetime:
+    """An ISO 8601 moment for ``--now``: ``2026-11-28T09:00+05:00``, ``...Z`` or without an
+    offset (then read in TIMEZONE by the command).
+
+    Raises:
+        argparse.ArgumentTypeError: not such a moment, or outside the years 2000-2200.
+    """
+    cleaned = text.strip()
+    # ASCII only: fromisoformat would take other scripts' digits, which nobody means here.
+    if not cleaned or len(cleaned) > 40 or not cleaned.isascii():
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 moment: {text[:40]!r} (e.g. 2026-11-28T09:00:00+05:00)"
+        )
+    try:
+        value = datetime.fromisoformat(cleaned.replace("z", "Z"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 moment: {text[:40]!r} (e.g. 2026-11-28T09:00:00+05:00)"
+        ) from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"the year must be between {MIN_YEAR} and {MAX_YEAR} (e.g. 2026-11-28T09:00:00+05:00)"
+        )
+    return value
+
+
+async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> int:
+    """Send every digest due at ``--now`` (default: now) and print what happened.
+
+    Exit code 0 when the pass ran, whatever Telegram answered for single chats (those are
+    in the summary line and the log); 2 when it cannot run at all (no token, no store).
+    """
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.commands import CommandError
+    from bot.digests import run_due_pass, telegram_sender
+    from bot.logsafe import protect_secret
+    from bot.store import open_store
+
+    if settings.bot_token is None:
+        raise CommandError("BOT_TOKEN is not set; digests are sent through Telegram")
+    now: datetime = args.now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=ZoneInfo(settings.timezone))
+    token = settings.bot_token.get_secret_value()
+    protect_secret(token)
+    async with open_store(settings) as sessions:
+        bot = Bot(token, base_url=settings.telegram_api_base_url)
+        try:
+            await bot.initialize()  # getMe: a bad token fails here, before anything is claimed
+        except InvalidToken:
+            raise CommandError("BOT_TOKEN was rejected by Telegram (getMe: Unauthorized)") from None
+        except NetworkError as exc:
+            raise CommandError(f"cannot reach TELEGRAM_API_BASE_URL: {exc}") from None
+        try:
+            report = await run_due_pass(
+                sessions,
+                telegram_sender(bot),
+                now,
+                default_zone=settings.timezone,
+                default_language=settings.default_language,
+            )
+        finally:
+            await bot.shutdown()
+    print(report.summary())
+    return 0

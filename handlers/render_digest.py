@@ -1,0 +1,92 @@
+"""Telegram HTML of a daily digest: header, a line of rates, stories grouped by country.
+
+The language is the running task's (``locales.use_language``): the sender sets it per chat
+before rendering, so numbers and dates follow the reader through ``handlers.formatting``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
+from core.digest import DigestSection
+from core.telegram_text import escape, link
+from core.text import shorten
+from core.types import RateQuote
+from handlers.formatting import long_day, number
+from handlers.names import country_name
+from locales import _, ngettext
+
+TITLE_CHARS = 300
+# The five currencies of the region, in the order of the countries.
+DIGEST_CURRENCIES: tuple[str, ...] = tuple(COUNTRY_CURRENCY[code] for code in CENTRAL_ASIA)
+
+
+def _places(per_usd: Decimal) -> int:
+    # UZS runs to five digits, TMT to one: each keeps about four significant digits.
+    size = abs(per_usd)
+    return 0 if size >= 10_000 else 2
+
+
+def _change(change: Decimal | None, places: int) -> str:
+    if change is None:
+        return ""
+    shown = number(abs(change), max(places, 2))
+    if abs(change) < Decimal("0.005"):
+        return " ="
+    return f" ▲{shown}" if change > 0 else f" ▼{shown}"
+
+
+def render_rates_line(rates: Mapping[str, RateQuote]) -> str:
+    """One line: the five currencies per 1 USD with their daily change; "" with none stored."""
+    parts = []
+    for currency in DIGEST_CURRENCIES:
+        quote = rates.get(currency)
+        if quote is None:
+            continue
+        places = _places(quote.per_usd)
+        parts.append(f"{currency} {number(quote.per_usd, places)}{_change(quote.change, places)}")
+    if not parts:
+        return ""
+    return escape(_("1 USD: {rates}").format(rates=" · ".join(parts)))
+
+
+def _story_line(title: str, url: str | None, outlets: int) -> str:
+    shown = link(url, shorten(title, TITLE_CHARS))
+    if outlets > 1:
+        reported = ngettext("{count} outlet", "{count} outlets", outlets).format(count=outlets)
+        return f"• {shown} <i>({escape(reported)})</i>"
+    return f"• {shown}"
+
+
+def render_section(section: DigestSection) -> str:
+    """A country's flag and name in bold, then one line per story: title as a link."""
+    name = country_name(section.country)
+    lines = [f"{country_flag(section.country)} <b>{escape(name)}</b>".strip()]
+    lines += [_story_line(s.title, s.url, s.outlets) for s in section.stories]
+    return "\n".join(lines)
+
+
+def render_digest(
+    local_date: date, rates: Mapping[str, RateQuote], sections: Sequence[DigestSection]
+) -> str:
+    """The whole digest: header with the local date, rates, then the sections or "nothing new".
+
+    Args:
+        local_date: The chat's date the digest is for.
+        rates: Current quotes by currency (only the five of the region are shown).
+        sections: Stories grouped by country; empty when nothing is new.
+    """
+    header = _("Daily digest for {date}").format(date=long_day(local_date))
+    blocks = [f"📰 <b>{escape(header)}</b>"]
+    rates_line = render_rates_line(rates)
+    if rates_line:
+        blocks.append(rates_line)
+    if sections:
+        blocks += [render_section(section) for section in sections]
+    else:
+        blocks.append(escape(_("Nothing new about your countries since the last digest.")))
+    blocks.append(escape(_("Change the time or countries: /settings · stop: /unsubscribe")))
+    return "\n\n".join(blocks)
