@@ -31,17 +31,24 @@ from handlers.context import CONTEXT_TYPES, BotContext, ChatState, Services
 from handlers.country import cmd_country, on_country_button
 from handlers.errors import on_error
 from handlers.inline import on_inline_query
+from handlers.menus import set_command_menus
 from handlers.money import cmd_convert, cmd_rates, on_convert_button
 from handlers.news import cmd_news, on_more_about_country, on_news_page
-from handlers.prefs import cmd_lang, cmd_settings, on_choice_button, on_settings_button
+from handlers.prefs import (
+    cmd_lang,
+    cmd_settings,
+    on_choice_button,
+    on_digest_button,
+    on_settings_button,
+)
 from handlers.start import (
     cmd_help,
     cmd_start,
-    command_menu,
     on_menu_button,
     on_unknown_button,
     on_unknown_command,
 )
+from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
 from handlers.text import on_private_text
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
@@ -73,6 +80,8 @@ def _handlers() -> list[tuple[BaseHandler[Any, BotContext, Any], int]]:
         (CommandHandler("help", cmd_help, _NEW), 0),
         (CommandHandler("lang", cmd_lang, _NEW), 0),
         (CommandHandler("settings", cmd_settings, _NEW), 0),
+        (CommandHandler("subscribe", cmd_subscribe, _NEW), 0),
+        (CommandHandler("unsubscribe", cmd_unsubscribe, _NEW), 0),
         # Buttons. Patterns accept only data we make; anything else falls to the last one.
         (CallbackQueryHandler(on_menu_button, r"^menu:(rates|news|countries)$"), 0),
         (CallbackQueryHandler(on_chart_button, r"^chart:[A-Z]{3}:(7d|30d|90d|1y)$"), 0),
@@ -80,7 +89,14 @@ def _handlers() -> list[tuple[BaseHandler[Any, BotContext, Any], int]]:
         (CallbackQueryHandler(on_news_page, r"^news:[0-9]{1,5}(:[A-Z]{2})?$"), 0),
         (CallbackQueryHandler(on_more_about_country, r"^cmore:[A-Z]{2}:[0-9]{1,5}$"), 0),
         (CallbackQueryHandler(on_country_button, r"^country:[A-Z]{2}$"), 0),
-        (CallbackQueryHandler(on_settings_button, r"^set:(lang|tz)$"), 0),
+        (CallbackQueryHandler(on_settings_button, r"^set:(lang|tz|time|cty|main)$"), 0),
+        (
+            CallbackQueryHandler(
+                on_digest_button,
+                r"^(dtime:([01][0-9]|2[0-3]):[0-5][0-9]|dcty:(KZ|KG|UZ|TJ|TM)|dsub:(on|off))$",
+            ),
+            0,
+        ),
         (CallbackQueryHandler(on_choice_button, r"^(lang:[a-z]{2}|tz:[A-Za-z_/+-]{1,40})$"), 0),
         (CallbackQueryHandler(on_unknown_button), 0),
         (InlineQueryHandler(on_inline_query), 0),
@@ -105,7 +121,7 @@ class _Lifecycle:
             default_language=self.settings.default_language,
             default_timezone=self.settings.timezone,
         )
-        await app.bot.set_my_commands(command_menu())
+        await set_command_menus(app.bot)
 
     async def post_shutdown(self, app: BotApplication) -> None:
         app.bot_data.stop()

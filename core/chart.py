@@ -7,7 +7,7 @@ charts can be drawn from worker threads and nothing touches a display or a file.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -17,13 +17,24 @@ _DPI = 100
 _MARKERS_UP_TO = 40  # beyond this, dots on every day only blur the line
 
 
-def render_rate_chart(points: Sequence[tuple[date, Decimal]], *, title: str, y_label: str) -> bytes:
+def render_rate_chart(
+    points: Sequence[tuple[date, Decimal]],
+    *,
+    title: str,
+    y_label: str,
+    day_label: Callable[[date], str] | None = None,
+    value_label: Callable[[float], str] | None = None,
+) -> bytes:
     """Draw ``points`` (day, value) as a line chart and return it as PNG bytes.
 
     Args:
         points: At least two (day, value) pairs, in any order.
         title: The chart's heading, plain text (already localized).
         y_label: What the vertical axis measures, e.g. "KZT per 1 USD".
+        day_label: Writes a day under the horizontal axis in the reader's language
+            ("27 нояб."); matplotlib's English month names when None.
+        value_label: Writes a value beside the vertical axis ("12 195,5"); plain
+            figures with a decimal point when None.
 
     Raises:
         ValueError: fewer than ``MIN_POINTS`` points.
@@ -33,8 +44,9 @@ def render_rate_chart(points: Sequence[tuple[date, Decimal]], *, title: str, y_l
     # Imported here: matplotlib takes most of a second to import, and only charts need it,
     # so `newsbot run` starts polling without waiting for it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, num2date
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     ordered = sorted(points)
     days = [day for day, _ in ordered]
@@ -53,12 +65,24 @@ def render_rate_chart(points: Sequence[tuple[date, Decimal]], *, title: str, y_l
     )
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    if day_label is None:
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    else:
+        label = day_label
+
+        def tick(x: float, _pos: int | None) -> str:
+            return label(num2date(x).date())  # type: ignore[no-untyped-call]
+
+        axes.xaxis.set_major_formatter(FuncFormatter(tick))
     axes.set_title(title)
     axes.set_ylabel(y_label)
     axes.grid(True, alpha=0.3)
-    # Plain figures on the axis: "472.5", never an offset like "+4.7e2".
-    axes.ticklabel_format(axis="y", style="plain", useOffset=False)
+    if value_label is None:
+        # Plain figures on the axis: "472.5", never an offset like "+4.7e2".
+        axes.ticklabel_format(axis="y", style="plain", useOffset=False)
+    else:
+        write_value = value_label
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: write_value(y)))
     figure.tight_layout()
 
     buffer = io.BytesIO()

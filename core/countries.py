@@ -317,8 +317,10 @@ _REQUEST_WORDS: Final = frozenset(
     {
         "news", "about", "latest", "the", "in", "on", "of", "country", "brief", "info",
         "новости", "про", "о", "об", "в", "во", "страна", "последние", "что", "с",
-        "жаңалықтар", "жаңалықтары", "yangiliklar", "yangiliklari", "жаңылыктар",
-        "навигариҳо", "хабарҳо", "habarlar", "täzelikler",
+        "жаңалықтар", "жаңалықтары", "туралы", "yangiliklar", "yangiliklari", "haqida",
+        "янгиликлар", "янгиликлари", "ҳақида", "жаңылыктар", "жаңылыктары", "тууралуу",
+        "навигариҳо", "навигариҳои", "хабарҳо", "хабарҳои", "дар", "бораи",
+        "habarlar", "habarlary", "täzelikler", "täzelikleri", "barada",
     }
 )  # fmt: skip
 

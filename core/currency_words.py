@@ -96,9 +96,10 @@ _SOURCE_SUFFIXES = (
 )
 # Plural, possessive, accusative and "-worth" endings that say nothing about direction.
 _NEUTRAL_SUFFIXES = (
-    *("lar", "ler", "lik", "ni", "si", "i", "ning"),
+    *("lar", "ler", "lik", "ni", "si", "i", "ning", "ny", "nyň", "yň"),
     *("лар", "лер", "дар", "дер", "тар", "тер", "лик", "лық", "лік", "ни", "ны", "ні"),
     *("ну", "нү", "ды", "ди", "ти", "ты", "сы", "си", "и"),
+    "ро",  # the Tajik object ending: "100 долларро ба сомонӣ"
 )
 # Endings in k/q/t follow voiceless consonants only ("манатқа", but "сомго"); the rule
 # keeps Russian "сумка" and "рубка" from reading as "сум"/"руб" plus an ending.
@@ -124,6 +125,7 @@ _QUALIFIER_WORDS = frozenset(
         *("abş", "hytaý", "rus", "gazak", "gyrgyz", "özbek", "täjik", "türkmen"),
         *("сша", "ақш", "акш", "има", "кнр", "рф", "россия", "русия", "хитой", "қытай"),
         *("кытай", "орыс", "ўзбек", "тоҷик", "қазақ", "казак", "кыргыз"),
+        *("амрикоӣ", "амрико", "русӣ", "хитоӣ", "аврупоӣ", "amerika", "ýewropa"),
     }
 )
 _QUALIFIER_PREFIXES = (

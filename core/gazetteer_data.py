@@ -119,7 +119,7 @@ CITIES: Final[dict[str, str]] = {
         "o'sh|ўш|ӯш|jalal-abad|jalalabad|jalal abad|djalal-abad|джалал-абад|жалал-абад|"
         "jalal-obod|karakol|каракол|qarakol|issyk-kul|issyk kul|ysyk-kol|ysyk-köl|ysyk kol|"
         "иссык-куль|иссык куль|ысык-көл|ысык-кол|ыссык-куль|naryn|нарын|batken|баткен|talas|"
-        "талас|tokmok|токмок|cholpon-ata|чолпон-ата|kara-balta|кара-балта"
+        "талас|tokmok|токмок|cholpon-ata|чолпон-ата|kara-balta|кара-балта|bişkek|oş"
     ),
     "UZ": (
         "tashkent|toshkent|ташкент|тошкент|ташкентск|samarkand|samarqand|самарканд|самарқанд|"
@@ -130,20 +130,20 @@ CITIES: Final[dict[str, str]] = {
         "қўқон|jizzakh|jizzax|джизак|жиззах|urgench|urganch|ургенч|урганч|karshi|карши|chirchik|"
         "chirchiq|чирчик|чирчиқ|almalyk|olmaliq|алмалык|angren|ангрен|xorazm|khorezm|хорезм|"
         "хоразм|surxondaryo|сурхандарья|qashqadaryo|кашкадарья|сурхандарьинск|кашкадарьинск|"
-        "margilan|marg'ilon|маргилан|хорезмск|навоийск|джизакск"
+        "margilan|marg'ilon|маргилан|хорезмск|навоийск|джизакск|daşkent"
     ),
     "TJ": (
         "dushanbe|душанбе|duşenbe|khujand|khudzhand|xo'jand|худжанд|хуҷанд|хўжанд|kulob|kulyab|"
         "куляб|кӯлоб|кулоб|bokhtar|bohtar|бохтар|khorog|khorugh|хорог|хоруғ|gbao|гбао|вмкб|"
         "badakhshan|бадахшан|pamir|памир|памирск|istaravshan|истаравшан|panjakent|penjikent|"
         "пенджикент|панҷакент|rogun|рогун|nurek|нурек|sughd|согд|суғд|khatlon|хатлон|душанбинск|"
-        "tursunzoda|турсунзаде"
+        "tursunzoda|турсунзаде|hojent"
     ),
     "TM": (
         "ashgabat|ashkhabad|aşgabat|aşgabad|ашхабад|ашгабат|ашғабат|ашхобод|ashxobod|ашхабадск|"
         "turkmenabat|türkmenabat|туркменабад|туркменабат|dashoguz|daşoguz|дашогуз|дашховуз|"
         "balkanabat|балканабад|turkmenbashi|türkmenbaşy|туркменбаши|avaza|awaza|аваза|arkadag|"
-        "аркадаг|lebap|лебап|ahal|turkmengaz|туркменгаз"
+        "аркадаг|lebap|лебап|ahal|turkmengaz|туркменгаз|ашқобод"
     ),
     "RU": (
         "moscow|moskva|москва|московск|мәскеу|маскав|moskwa|санкт-петербург|st petersburg|"

@@ -12,6 +12,7 @@ from core.chart import MIN_POINTS, render_rate_chart
 from core.money import find_currency
 from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
+from handlers.formatting import axis_day_labeller, axis_value_labeller, day, signed_percent
 from handlers.render_money import format_rate, source_label
 from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
 from locales import _, ngettext
@@ -63,7 +64,15 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
     label = _("{currency} per 1 USD").format(currency=currency)
     points = [(quote.as_of, quote.per_usd) for quote in quotes]
     # Drawing takes tens of milliseconds: keep the event loop serving other chats.
-    png = await asyncio.to_thread(render_rate_chart, points, title=label, y_label=label)
+    # core.chart knows nothing of languages: the axis dates come in this update's language.
+    png = await asyncio.to_thread(
+        render_rate_chart,
+        points,
+        title=label,
+        y_label=label,
+        day_label=axis_day_labeller(),
+        value_label=axis_value_labeller(),
+    )
     first, last = quotes[0], quotes[-1]
     sources = sorted({source_label(quote.source) for quote in quotes})
     # Stored rates are positive (the parsers refuse others); the guard keeps a bad row harmless.
@@ -71,8 +80,11 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
     caption = "\n".join(
         [
             f"<b>{escape(label)}</b>",
-            escape(f"{first.as_of.isoformat()} – {last.as_of.isoformat()}"),
-            escape(f"{format_rate(first.per_usd)} → {format_rate(last.per_usd)} ({change:+.2f}%)"),
+            escape(f"{day(first.as_of)} – {day(last.as_of)}"),
+            escape(
+                f"{format_rate(first.per_usd)} → {format_rate(last.per_usd)} "
+                f"({signed_percent(change)})"
+            ),
             escape(_("Source: {sources}").format(sources=", ".join(sources))),
         ]
     )

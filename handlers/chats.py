@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.constants import ChatType
 
 from handlers.context import BotContext
 from locales import supported_language, use_language
-from storage.chats import add_chat_if_missing, set_chat_unreachable
+from storage.chats import ChatPrefs, add_chat_if_missing, set_chat_language, set_chat_unreachable
 
 
 async def on_any_update(update: Update, context: BotContext) -> None:
@@ -16,6 +18,7 @@ async def on_any_update(update: Update, context: BotContext) -> None:
     pick the language: the chat's choice, else the person's Telegram language, else the default.
     """
     chat, user = update.effective_chat, update.effective_user
+    personal = supported_language(user.language_code if user else None)
     language: str | None = None
     if chat is not None and context.chat_data is not None:
         prefs = context.chat_data.fresh(context.bot_data.prefs_ttl)
@@ -26,10 +29,21 @@ async def on_any_update(update: Update, context: BotContext) -> None:
                 if prefs.unreachable_since is not None:
                     await set_chat_unreachable(session, chat.id, None)
                     prefs = replace(prefs, unreachable_since=None)
+                prefs = await _settle_group_language(session, prefs, chat.type, personal)
             context.chat_data.remember(prefs)
         language = prefs.language
-    use_language(
-        language
-        or supported_language(user.language_code if user else None)
-        or context.bot_data.default_language
-    )
+    use_language(language or personal or context.bot_data.default_language)
+
+
+async def _settle_group_language(
+    session: AsyncSession, prefs: ChatPrefs, chat_type: str, personal: str | None
+) -> ChatPrefs:
+    """A group without a language takes that of the first person the bot hears in it.
+
+    A group keeps one language whoever writes (its admins change it with /lang); answering
+    each member in their own would switch the group's language from message to message.
+    """
+    if prefs.language is not None or personal is None or chat_type == ChatType.PRIVATE:
+        return prefs
+    await set_chat_language(session, prefs.chat_id, personal)
+    return replace(prefs, language=personal)

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
 
-from core.countries import (
-    CENTRAL_ASIA,
-    COUNTRY_CURRENCY,
-    country_flag,
-    country_name,
-    lookup_country,
-)
+from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag, lookup_country
 from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
+from handlers.names import country_name
 from handlers.news import PAGE_SIZE, latest_page
 from handlers.render_news import render_country_brief
 from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
-from locales import _, current_language
+from locales import _
 
 
 def _countries_keyboard() -> list[list[InlineKeyboardButton]]:
     buttons = [
-        button(f"{country_flag(code)} {country_name(code, current_language())}", f"country:{code}")
+        button(f"{country_flag(code)} {country_name(code)}", f"country:{code}")
         for code in CENTRAL_ASIA
     ]
     return [buttons[:3], buttons[3:]]

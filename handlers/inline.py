@@ -9,6 +9,7 @@ from core.money import ConversionRequest, parse_conversion
 from core.text import shorten
 from core.types import Story
 from handlers.context import BotContext, chat_zone
+from handlers.formatting import exact, numeric_day
 from handlers.money import current_rates
 from handlers.render_money import render_conversion, source_label
 from handlers.render_news import render_story, story_date
@@ -33,9 +34,10 @@ def _story_result(story: Story, context: BotContext) -> InlineQueryResultArticle
 
 def _conversion_result(conversion: Conversion) -> InlineQueryResultArticle:
     title = (
-        f"{conversion.amount:,f} {conversion.source} = {conversion.result:,f} {conversion.target}"
+        f"{exact(conversion.amount)} {conversion.source} = "
+        f"{exact(conversion.result)} {conversion.target}"
     )
-    when = conversion.as_of.isoformat() if conversion.as_of else _("fixed")
+    when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
     return InlineQueryResultArticle(
         id=f"c{conversion.source}{conversion.target}{conversion.amount}"[:64],
         title=title,
@@ -76,4 +78,6 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
         async with context.bot_data.sessions() as session:
             stories = await list_latest_stories(session, limit=STORY_RESULTS)
         results = [_story_result(story, context) for story in stories]
-    await inline.answer(results[:MAX_RESULTS], cache_time=CACHE_SECONDS, is_personal=False)
+    # Personal: Telegram caches answers per query text, and ours are in the asker's language
+    # (words, number and date formats), so one person's cache must not reach another.
+    await inline.answer(results[:MAX_RESULTS], cache_time=CACHE_SECONDS, is_personal=True)

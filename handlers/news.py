@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from core.countries import country_name
 from core.telegram_text import escape
 from core.types import Story
 from handlers.context import BotContext, chat_zone
+from handlers.names import country_name
 from handlers.render_news import render_search_results, render_story_list
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
-from locales import _, current_language
+from locales import _
 from storage.stories import list_latest_stories
 
 PAGE_SIZE = 5
@@ -44,7 +44,7 @@ def _page_heading(offset: int, shown: int, country: str | None) -> str:
     first, last = offset + 1, offset + shown
     if country:
         return _("Stories about {country}, {first}–{last}").format(
-            country=country_name(country, current_language()), first=first, last=last
+            country=country_name(country), first=first, last=last
         )
     return _("Latest stories, {first}–{last}").format(first=first, last=last)
 

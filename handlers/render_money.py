@@ -11,7 +11,8 @@ from core.exchange import DISPLAY_CURRENCIES, Conversion
 from core.money import ParseFailure
 from core.telegram_text import escape
 from core.types import RateQuote
-from locales import _
+from handlers.formatting import exact, number, numeric_day
+from locales import _, current_language, ngettext
 
 STALE_AFTER_DAYS = 3
 STALE_MARK = "⚠️"
@@ -25,8 +26,17 @@ def currency_flag(currency: str) -> str:
 
 
 def source_label(source: str) -> str:
-    """A rate source as people know it: ``nbk`` is NBK, several legs join with ``/``."""
-    return "/".join(part.upper() for part in source.split("/"))
+    """A rate source as people know it: ``nbk`` is NBK, several legs join with ``/``.
+
+    Banks go by their initials in every language; a news page's ticker is named in words.
+    """
+    return "/".join(_source_part(part) for part in source.split("/"))
+
+
+def _source_part(part: str) -> str:
+    if part == "page" or part.endswith("-page"):
+        return _("news site")
+    return part.upper()
 
 
 def _places(per_usd: Decimal) -> int:
@@ -36,8 +46,8 @@ def _places(per_usd: Decimal) -> int:
 
 
 def format_rate(per_usd: Decimal) -> str:
-    """A rate with as many decimals as its size needs: ``518.90``, ``87.4600``."""
-    return f"{per_usd:,.{_places(per_usd)}f}"
+    """A rate with as many decimals as its size needs: ``518.90``, ``87.4600`` (``518,90``)."""
+    return number(per_usd, _places(per_usd))
 
 
 def format_cross_rate(rate: Decimal) -> str:
@@ -49,14 +59,14 @@ def format_cross_rate(rate: Decimal) -> str:
     if rate >= 1:
         return format_rate(rate)
     places = 5 - rate.adjusted() if rate > 0 else 2
-    return f"{rate:,.{places}f}"
+    return number(rate, places)
 
 
 def _change(change: Decimal | None, places: int) -> str:
     if change is None:
         return ""
-    text = f"{abs(change):,.{places}f}"
-    if text.strip("0.,") == "":
+    text = number(abs(change), places)
+    if not any(digit in text for digit in "123456789"):
         return "= 0"
     return f"▲ {text}" if change > 0 else f"▼ {text}"
 
@@ -71,39 +81,67 @@ def render_rates(quotes: list[RateQuote], today: date) -> str:
 
     The figures form a monospace table, so amounts line up digit under digit.
     """
+    return _rates_text(tuple(quotes), today, current_language())
+
+
+@lru_cache(maxsize=512)
+def _rates_text(quotes: tuple[RateQuote, ...], today: date, language: str) -> str:
+    """``render_rates`` once per (quotes, day, language): /rates is asked far more often
+    than rates change, and ``language`` is in the key because it decides every word."""
     rows = []
     any_stale = False
     for quote in quotes:
         stale = is_stale(quote, today)
         any_stale = any_stale or stale
-        rows.append(_rate_row(quote, stale))
+        rows.append(_rate_cells(quote, stale, current_language()))
+    # Translated outside the f-string: pybabel does not find _() calls inside f-strings.
+    heading = _("Official rates per 1 USD")
     lines = [
-        f"<b>{escape(_('Official rates per 1 USD'))}</b>",
-        "<pre>" + "\n".join(rows) + "</pre>",
+        f"<b>{escape(heading)}</b>",
+        "<pre>" + "\n".join(_table(rows)) + "</pre>",
     ]
     if any_stale:
         lines.append(
             escape(
-                _("{mark} older than {days} days").format(mark=STALE_MARK, days=STALE_AFTER_DAYS)
+                ngettext(
+                    "{mark} older than {days} day",
+                    "{mark} older than {days} days",
+                    STALE_AFTER_DAYS,
+                ).format(mark=STALE_MARK, days=STALE_AFTER_DAYS)
             )
         )
     return "\n".join(lines)
 
 
-@lru_cache(maxsize=1024)
-def _rate_row(quote: RateQuote, stale: bool) -> str:
-    """One escaped line of the rates table.
+@lru_cache(maxsize=2048)
+def _rate_cells(quote: RateQuote, stale: bool, language: str) -> tuple[str, str, str, str, str]:
+    """The escaped cells of one line of the rates table, in ``language``.
 
-    A quote is immutable and a new rate is a new quote, so its line is formatted once,
-    not for every /rates (formatting the Decimals is most of what rendering costs).
+    A quote is immutable and a new rate is a new quote, so its cells are formatted once
+    per language, not for every /rates (formatting the numbers is most of what rendering
+    costs). ``language`` is part of the key because the running language decides the format.
     """
     places = _places(quote.per_usd)
-    return escape(
-        f"{currency_flag(quote.currency)} {quote.currency} "
-        f"{quote.per_usd:>12,.{places}f} {_change(quote.change, places):>11} "
-        f"{quote.as_of.isoformat()} {source_label(quote.source)}"
-        + (f" {STALE_MARK}" if stale else "")
+    return (
+        escape(f"{currency_flag(quote.currency)} {quote.currency}"),
+        escape(number(quote.per_usd, places)),
+        escape(_change(quote.change, places)),
+        escape(numeric_day(quote.as_of)),
+        escape(source_label(quote.source) + (f" {STALE_MARK}" if stale else "")),
     )
+
+
+def _table(rows: list[tuple[str, str, str, str, str]]) -> list[str]:
+    """Lines with the figures right-aligned and the dates left-aligned, column by column.
+
+    Widths come from the rows shown, since grouping and date formats differ by language
+    (``12,195.07`` / ``12 195,07``, ``1/5/2026`` / ``05.01.2026``).
+    """
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    return [
+        f"{name} {rate.rjust(widths[1])} {change.rjust(widths[2])} {when.ljust(widths[3])} {source}"
+        for name, rate, change, when, source in rows
+    ]
 
 
 def order_rates(current: dict[str, RateQuote], wanted: list[str] | None = None) -> list[RateQuote]:
@@ -114,12 +152,12 @@ def order_rates(current: dict[str, RateQuote], wanted: list[str] | None = None) 
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value:,f}"
+    return exact(value)
 
 
 def render_conversion(conversion: Conversion) -> str:
     """``100 USD = 47,231.00 KZT`` with the rate, its date and source."""
-    when = conversion.as_of.isoformat() if conversion.as_of else _("fixed")
+    when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
     return "\n".join(
         [
             f"<b>{_amount(conversion.amount)} {escape(conversion.source)} = "
@@ -144,7 +182,7 @@ def render_conversions(amount: Decimal, source: str, conversions: list[Conversio
     """One amount in several currencies, each line with its date and source."""
     lines = [f"<b>{_amount(amount)} {escape(source)}</b> ="]
     for conversion in conversions:
-        when = conversion.as_of.isoformat() if conversion.as_of else _("fixed")
+        when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
         lines.append(
             f"{currency_flag(conversion.target)} <code>{_amount(conversion.result)}</code> "
             f"{escape(conversion.target)} · {when} · {escape(source_label(conversion.origin))}"

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from core.countries import country_flag, country_name
+from core.countries import country_flag
 from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote, Story
+from handlers.formatting import day
+from handlers.names import country_name, currency_name
 from handlers.render_money import format_rate, source_label
-from locales import _, current_language
+from locales import _
 
 TITLE_CHARS = 300
 SUMMARY_CHARS = 200
 
 
 def story_date(story: Story, zone: tzinfo) -> str:
-    """The day a story was published (else fetched), in the chat's time zone."""
+    """The day a story was published (else fetched), in the chat's zone and reader's words."""
     moment = story.published or story.fetched
-    return moment.astimezone(zone).date().isoformat()
+    return day(moment.astimezone(zone).date())
 
 
 def render_story(
@@ -57,7 +59,8 @@ def render_search_results(question: str, stories: list[Story], zone: tzinfo) -> 
                 question=shown
             )
         )
-    blocks = [f"<b>{escape(_('Stories about “{question}”').format(question=shown))}</b>"]
+    heading = _("Stories about “{question}”").format(question=shown)
+    blocks = [f"<b>{escape(heading)}</b>"]
     blocks += [
         render_story(number, story, zone, with_summary=True)
         for number, story in enumerate(stories, start=1)
@@ -69,26 +72,32 @@ def render_country_brief(
     code: str, rate: RateQuote | None, currency: str | None, stories: list[Story], zone: tzinfo
 ) -> str:
     """A country's flag and name, its currency with the current rate, and its latest stories."""
-    name = country_name(code, current_language())
+    name = country_name(code)
     lines = [f"{country_flag(code)} <b>{escape(name)}</b>"]
     if currency and rate is not None:
         lines.append(
             escape(
-                _("Currency: {currency}, {rate} per 1 USD ({date}, {source})").format(
+                _("Currency: {name} ({currency}), {rate} per 1 USD ({date}, {source})").format(
+                    name=currency_name(currency),
                     currency=currency,
                     rate=format_rate(rate.per_usd),
-                    date=rate.as_of.isoformat(),
+                    date=day(rate.as_of),
                     source=source_label(rate.source),
                 )
             )
         )
     elif currency:
         lines.append(
-            escape(_("Currency: {currency} (no rate stored yet)").format(currency=currency))
+            escape(
+                _("Currency: {name} ({currency}), no rate stored yet").format(
+                    name=currency_name(currency), currency=currency
+                )
+            )
         )
     blocks = ["\n".join(lines)]
     if stories:
-        blocks.append(f"<b>{escape(_('Latest stories'))}</b>")
+        latest = _("Latest stories")
+        blocks.append(f"<b>{escape(latest)}</b>")
         blocks += [render_story(n, story, zone) for n, story in enumerate(stories, start=1)]
     else:
         blocks.append(escape(_("No stories about {country} are stored yet.").format(country=name)))

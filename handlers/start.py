@@ -22,7 +22,9 @@ def command_menu() -> list[BotCommand]:
         BotCommand("news", _("Latest stories, or search them")),
         BotCommand("country", _("One country's brief")),
         BotCommand("lang", _("Choose the language")),
-        BotCommand("settings", _("Language and time zone of this chat")),
+        BotCommand("settings", _("Language, time zone and daily digest of this chat")),
+        BotCommand("subscribe", _("Daily digest, e.g. kz uz 08:30")),
+        BotCommand("unsubscribe", _("Stop the daily digest")),
         BotCommand("help", _("Every command with an example")),
     ]
 
@@ -39,11 +41,14 @@ def _help_html(bot_username: str) -> str:
         ("/news milk prices", _("stories that answer a question")),
         ("/country Kyrgyzstan", _("flag, currency, rate and news of a country (any language)")),
         ("/lang", _("choose the language")),
-        ("/settings", _("language and time zone of this chat")),
+        ("/settings", _("language, time zone and daily digest of this chat")),
+        ("/subscribe Kazakhstan uz 08:30", _("a daily digest of rates and news, at your time")),
+        ("/unsubscribe", _("stop the daily digest")),
         ("/start", _("the greeting and the main buttons")),
         ("/help", _("this list")),
     ]
-    lines = [f"<b>{escape(_('What I can do'))}</b>"]
+    heading = _("What I can do")  # outside the f-string, where pybabel finds it
+    lines = [f"<b>{escape(heading)}</b>"]
     lines += [f"<code>{escape(cmd)}</code> — {escape(text)}" for cmd, text in entries]
     lines.append("")
     lines.append(
@@ -61,9 +66,10 @@ def _help_html(bot_username: str) -> str:
 async def cmd_start(update: Update, context: BotContext) -> None:
     """Greet the person, say what the bot does and offer the main choices."""
     name = update.effective_user.first_name if update.effective_user else ""
+    hello = _("Hello, {name}!").format(name=name)  # outside the f-string, where pybabel finds it
     text = "\n\n".join(
         [
-            f"<b>{escape(_('Hello, {name}!').format(name=name))}</b>",
+            f"<b>{escape(hello)}</b>",
             escape(
                 _(
                     "I follow the news and the official exchange rates of Kazakhstan, "

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -71,6 +73,16 @@ def translation(lang: str) -> _gettext.NullTranslations:
 def use_language(lang: str) -> None:
     """Make ``lang`` the language of the running update (task-local)."""
     _current.set(supported_language(lang) or DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Run a block in ``lang`` (start-up work such as the command menus), then restore."""
+    token = _current.set(supported_language(lang) or DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def current_language() -> str:

@@ -55,7 +55,7 @@ async def test_rates_show_every_currency_with_date_source_and_buttons(bench: Ben
     lines = reply.text.splitlines()
     for code in ("KZT", "KGS", "UZS", "TJS", "TMT", "RUB", "EUR", "CNY"):
         line = next(line for line in lines if f" {code} " in line)
-        assert "2026-11-27" in line and "PAGE" in line
+        assert "11/27/2026" in line and "news site" in line
     assert "⚠️" not in reply.text
     assert reply.button("📈 KZT").callback_data == "chart:KZT:30d"
     converted = only(await bench.chat.press(reply, "100 USD → KZT"))
@@ -91,7 +91,7 @@ async def test_convert_shows_result_rate_date_and_source(bench: Bench) -> None:
     assert not isinstance(expected, type(None))
     assert f"= {expected.result:,f} KZT" in reply.text  # type: ignore[union-attr]
     assert "Rate: 1 USD = " in reply.text
-    assert "As of 2026-11-27, source: PAGE" in reply.text
+    assert "As of 11/27/2026, source: news site" in reply.text
 
 
 async def test_convert_reads_amounts_as_people_write_them(bench: Bench) -> None:
@@ -133,7 +133,7 @@ async def test_chart_is_a_png_with_a_caption_and_period_buttons(bench: Bench) ->
     photo = only(replies)
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG\r\n\x1a\n")
     assert photo.caption is not None and "KZT per 1 USD" in photo.caption
-    assert "2026-11-25 – 2026-11-27" in photo.caption
+    assert "Nov 25, 2026 – Nov 27, 2026" in photo.caption
     assert ("sendChatAction", {"chat_id": bench.chat.id, "action": "upload_photo"}) in [
         (method, {k: params.get(k) for k in ("chat_id", "action")})
         for method, params in bench.emu.calls
@@ -206,7 +206,7 @@ async def test_country_brief_has_flag_currency_rate_and_stories(
 ) -> None:
     reply = only(await bench.chat.send(f"/country {name}"))
     assert reply.text.startswith(country)
-    assert "per 1 USD (2026-11-27, PAGE)" in reply.text
+    assert "per 1 USD (Nov 27, 2026, news site)" in reply.text
     assert "Latest stories" in reply.text
     flag = country.split()[0]
     assert reply.text.splitlines()[1].count(flag) == 0  # the flag heads the brief, once

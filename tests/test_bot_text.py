@@ -37,7 +37,7 @@ async def test_free_text_conversions_are_answered_as_convert(
 ) -> None:
     reply = only(await bench.chat.send(text))
     assert reply.text.startswith(first_line), reply.text
-    assert "source: PAGE" in reply.text
+    assert "source: news site" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ async def test_inline_conversion(bench: Bench) -> None:
     results = await bench.chat.inline("100 usd kzt")
     assert len(results) == 1
     assert results[0]["title"].startswith("100 USD = ")
-    assert "source: PAGE" in results[0]["description"]
+    assert "source: news site" in results[0]["description"]
 
 
 async def test_inline_conversion_without_target_offers_several(bench: Bench) -> None:
