@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from telegram import Update
@@ -12,7 +13,8 @@ from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
 from handlers.render_subscription import subscribed_html
 from handlers.reply import command_args, reply_html
-from locales import _
+from locales import _, current_language
+from storage.chats import set_chat_language
 from storage.subscriptions import has_delivery, subscribe, unsubscribe
 
 
@@ -67,11 +69,19 @@ async def cmd_subscribe(update: Update, context: BotContext) -> None:
         return
     now: datetime = context.bot_data.clock()
     zone: tzinfo = chat_zone(context)
+    prefs = context.chat_data.prefs if context.chat_data else None
+    # The digest is sent without an update to read the person's Telegram language from, so a
+    # chat that never chose one keeps the language it is being answered in now.
+    keep_language = prefs is not None and prefs.language is None
     async with context.bot_data.sessions() as session, session.begin():
         stored, was_active = await subscribe(
             session, chat.id, now, local_time=words.local_time, countries=words.countries
         )
         delivered = await has_delivery(session, stored.id, now.astimezone(zone).date())
+        if keep_language:
+            await set_chat_language(session, chat.id, current_language())
+    if keep_language and prefs is not None and context.chat_data is not None:
+        context.chat_data.remember(replace(prefs, language=current_language()))
     html = subscribed_html(
         stored, chat_zone_name(context), zone, now, delivered, was_active=was_active
     )

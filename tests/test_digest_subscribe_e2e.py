@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.bot_bench import TODAY, running_bot
@@ -40,3 +41,17 @@ async def test_subscribe_through_the_bot_then_daily_digests(
         assert (await run_pass(sessions, bench.emu, _local(2, 9, 0))).claimed == 0
         assert len(bench.emu.messages_in(bench.chat.id)) == sent_before
     assert [row.status for row in await delivery_rows(sessions)] == ["sent"]
+
+
+async def test_a_digest_comes_in_the_language_the_person_subscribed_in(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # No /lang choice: the reply to /subscribe is Russian from the person's Telegram language,
+    # and the digest, sent later without any update to read that from, must be Russian too.
+    async with running_bot(database_url, sessions, demo=False, language_code="ru-RU") as bench:
+        await bench.chat.send("/subscribe 08:30")
+        report = await run_pass(sessions, bench.emu, _local(1, 8, 30))
+        assert report.sent == 1
+        digest = bench.emu.messages_in(bench.chat.id)[-1]
+    russian_date = format_date(_local(1, 8, 30).date(), format="long", locale="ru")
+    assert russian_date in digest.text
