@@ -63,6 +63,10 @@ def _zone_names() -> dict[str, str]:
     names: dict[str, str] = {}
     cities: dict[str, list[str]] = {}
     for name in available_timezones():
+        # "localtime" is whatever the host runs on and "Factory" is a stand-in: neither
+        # is a place, and the first would differ from one bot machine to the next.
+        if name in ("localtime", "Factory", "posixrules"):
+            continue
         names[name.lower()] = name
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
             cities.setdefault(name.rsplit("/", 1)[1].lower(), []).append(name)

@@ -23,7 +23,7 @@ from handlers.context import BotContext, chat_zone
 from handlers.names import country_name
 from handlers.render_subscription import subscription_lines, zone_words
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
-from handlers.subscribe import chat_zone_name, refuse_in_group
+from handlers.subscribe import chat_zone_name, keep_reply_language, refuse_in_group
 from locales import LANGUAGES, NATIVE_NAMES, _, current_language, supported_language, use_language
 from storage.chats import set_chat_language, set_chat_timezone
 from storage.subscriptions import (
@@ -264,6 +264,7 @@ async def on_digest_button(update: Update, context: BotContext) -> None:
             await set_digest_time(session, chat.id, value, now)
         elif kind == "dsub" and value == "on":
             await subscribe(session, chat.id, now)
+            await keep_reply_language(session, context, chat.id)
         elif kind == "dsub":
             await unsubscribe(session, chat.id)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from core.schedule_words import BadSubscribeWords, parse_subscribe_words
@@ -47,6 +48,19 @@ def _bad_words_text(error: BadSubscribeWords) -> str:
     return f"{problem}\n{subscribe_usage()}"
 
 
+async def keep_reply_language(session: AsyncSession, context: BotContext, chat_id: int) -> None:
+    """Store the language the chat is answered in now, when it never chose one.
+
+    A digest is sent without an update to read the person's Telegram language from; without
+    this, a chat answered in Russian would get its digest in ``DEFAULT_LANGUAGE``.
+    """
+    prefs = context.chat_data.prefs if context.chat_data else None
+    if prefs is None or prefs.language is not None or context.chat_data is None:
+        return
+    await set_chat_language(session, chat_id, current_language())
+    context.chat_data.remember(replace(prefs, language=current_language()))
+
+
 async def refuse_in_group(update: Update, context: BotContext) -> bool:
     """Answer a group member who is not an administrator; True when refused."""
     if await may_change(update, context):
@@ -69,19 +83,12 @@ async def cmd_subscribe(update: Update, context: BotContext) -> None:
         return
     now: datetime = context.bot_data.clock()
     zone: tzinfo = chat_zone(context)
-    prefs = context.chat_data.prefs if context.chat_data else None
-    # The digest is sent without an update to read the person's Telegram language from, so a
-    # chat that never chose one keeps the language it is being answered in now.
-    keep_language = prefs is not None and prefs.language is None
     async with context.bot_data.sessions() as session, session.begin():
         stored, was_active = await subscribe(
             session, chat.id, now, local_time=words.local_time, countries=words.countries
         )
         delivered = await has_delivery(session, stored.id, now.astimezone(zone).date())
-        if keep_language:
-            await set_chat_language(session, chat.id, current_language())
-    if keep_language and prefs is not None and context.chat_data is not None:
-        context.chat_data.remember(replace(prefs, language=current_language()))
+        await keep_reply_language(session, context, chat.id)
     html = subscribed_html(
         stored, chat_zone_name(context), zone, now, delivered, was_active=was_active
     )

@@ -93,7 +93,20 @@ def test_time_zones_people_type(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["+15", "-13", "+5:75", "Mars/Olympus", "", "x" * 100, "'; DROP TABLE chats;--", "🕘"]
+    "text",
+    [
+        "+15",
+        "-13",
+        "+5:75",
+        "Mars/Olympus",
+        "",
+        "x" * 100,
+        "'; DROP TABLE chats;--",
+        "🕘",
+        "localtime",
+        "Factory",
+        "posixrules",
+    ],
 )
 def test_time_zones_that_are_not(text: str) -> None:
     assert parse_time_zone(text) is None
