@@ -65,7 +65,9 @@ def update_catalogs(languages: list[str]) -> int:
     template = ROOT / "locales" / "newsbot.pot"
     extract = [pybabel, "extract", "-F", "babel.cfg", "-k", "_", "-k", "ngettext:1,2"]
     extract += ["-k", "N_", "--sort-output", "--no-wrap", "-o", str(template), "."]
-    if subprocess.call([*extract, "--project", "newsbot"], cwd=ROOT):
+    extract += ["--project", "newsbot", "--version", "0.1"]
+    extract += ["--copyright-holder", "the newsbot team", "--msgid-bugs-address", "the maintainers"]
+    if subprocess.call(extract, cwd=ROOT):
         return 1
     # The languages are the catalogs that exist: a new one starts with `pybabel init`.
     names = languages or sorted(
