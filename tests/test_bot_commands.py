@@ -236,7 +236,7 @@ async def test_lang_stores_the_chosen_language(bench: Bench) -> None:
         "Türkmençe",
     ]
     settings = only(await bench.chat.press(menu, "Русский"))
-    assert "Language: Русский" in settings.text
+    assert "Язык: Русский" in settings.text
     async with bench.sessions() as session:
         chat = await get_chat(session, bench.chat.id)
     assert chat is not None and chat.language == "ru"

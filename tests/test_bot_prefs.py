@@ -28,7 +28,7 @@ async def test_lang_changes_the_next_answer_in_the_same_chat(bench: Bench) -> No
     only(await bench.chat.press(menu, "Русский"))
     # Written through to the memory copy: no waiting for it to expire.
     assert "Казахстан" in _heading(only(await bench.chat.send("/country KZ")).text)
-    assert "Language: Русский" in only(await bench.chat.send("/settings")).text
+    assert "Язык: Русский" in only(await bench.chat.send("/settings")).text
 
 
 async def test_time_zone_change_shows_in_the_next_answer(bench: Bench) -> None:

@@ -103,7 +103,7 @@ async def test_only_group_admins_change_the_group_language(bench: Bench) -> None
     assert await group.press(menu, "Русский", from_user=bench.aida) == []
     assert bench.emu.callback_answers[-1].get("show_alert") is True
     done = only(await group.press(menu, "Русский", from_user=boss))
-    assert "Language: Русский" in done.text
+    assert "Язык: Русский" in done.text
 
 
 async def test_inline_conversion(bench: Bench) -> None:
