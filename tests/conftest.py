@@ -7,12 +7,16 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import to_async_url
 from storage.database import make_engine, make_sessionmaker, upgrade_database
+
+if TYPE_CHECKING:
+    from tests.bot_bench import Bench
 
 # Settings read the environment: keep the developer's own from leaking into tests.
 for _name in (
@@ -92,3 +96,15 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
     return database_url
+
+
+@pytest.fixture
+async def bench(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Bench]:
+    """The bot on the emulator with the demo data, one person (Aida) in a private chat."""
+    # Imported here: tests of pure code should not pay for starting python-telegram-bot.
+    from tests.bot_bench import running_bot
+
+    async with running_bot(database_url, sessions) as running:
+        yield running

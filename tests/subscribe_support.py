@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.emulator import BotMessage
 from storage.chats import ChatPrefs, get_chat
 from storage.subscriptions import Subscription, get_subscription
-from tests.bot_bench import Bench, running_bot
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
+from tests.bot_bench import Bench
 
 
 async def stored(bench: Bench, chat_id: int) -> Subscription | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -15,14 +14,6 @@ from handlers.start import command_menu
 from storage.chats import get_chat
 from storage.stories import count_stories
 from tests.bot_bench import Bench, only, running_bot
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
 
 
 async def test_start_greets_and_offers_rates_news_and_countries(bench: Bench) -> None:

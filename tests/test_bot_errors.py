@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
@@ -15,15 +13,7 @@ from core.telegram_text import MAX_MESSAGE
 from handlers.context import BotContext
 from handlers.reply import reply_html
 from storage.chats import get_chat
-from tests.bot_bench import Bench, only, running_bot
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
+from tests.bot_bench import Bench, only
 
 
 def _sends(bench: Bench) -> int:

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.bot_bench import Bench, only, running_bot
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
 
 
 def _heading(bench_reply_text: str) -> str:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.reply import Keyboard, button, keyboard
-from tests.bot_bench import Bench, only, running_bot
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
+from tests.bot_bench import Bench, only
 
 
 def test_keyboard_json_is_ptbs_json_built_once() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,14 +12,6 @@ from storage.stories import add_stories
 from tests.bot_bench import BOT, Bench, only, running_bot
 
 HOSTILE_TITLE = 'Prices <b>up</b> & "down" <script>alert(1)</script> in Almaty'
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
 
 
 @pytest.mark.parametrize(

@@ -6,17 +6,15 @@ for the conversion or the country it understood, in the chat's own language.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.countries import lookup_country
 from core.money import ConversionRequest, parse_conversion
 from handlers.names import country_name
 from locales import NATIVE_NAMES
-from tests.bot_bench import Bench, only, running_bot
+from tests.bot_bench import Bench, only
 
 # (language, what the person writes, amount, from, to)
 CONVERSIONS = [
@@ -73,14 +71,6 @@ def test_country_names_are_read_in_every_language(lang: str, name: str, code: st
     assert lookup_country(name) == code, lang
     # The name CLDR (or our table) gives in that language is read back too.
     assert lookup_country(country_name(code, lang)) == code, (lang, country_name(code, lang))
-
-
-@pytest.fixture
-async def bench(
-    database_url: str, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Bench]:
-    async with running_bot(database_url, sessions) as running:
-        yield running
 
 
 async def _speak(bench: Bench, lang: str) -> None:

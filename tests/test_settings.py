@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot_bench import Bench, only
-from tests.subscribe_support import bench, callback_data_of, pin_clock, stored, stored_chat
-
-__all__ = ["bench"]
+from tests.subscribe_support import callback_data_of, pin_clock, stored, stored_chat
 
 
 async def test_settings_shows_language_zone_and_digest(bench: Bench) -> None:

@@ -8,9 +8,7 @@ import pytest
 
 from storage.deliveries import list_due_subscriptions
 from tests.bot_bench import Bench, only
-from tests.subscribe_support import bench, pin_clock, stored
-
-__all__ = ["bench"]
+from tests.subscribe_support import pin_clock, stored
 
 ALL = ("KZ", "KG", "UZ", "TJ", "TM")
 

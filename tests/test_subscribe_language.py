@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from tests.bot_bench import Bench, only
-from tests.subscribe_support import bench, stored, stored_chat
-
-__all__ = ["bench"]
+from tests.subscribe_support import stored, stored_chat
 
 
 async def test_subscribing_keeps_the_language_the_person_reads(bench: Bench) -> None:
