@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +22,8 @@ from handlers.formatting import number
 from handlers.start import command_menu
 from locales import DEFAULT_LANGUAGE, LANGUAGES, NATIVE_NAMES, in_language, translation
 from storage.stories import list_latest_stories
-from tests.bot_bench import Bench, only, running_bot
+from tests.bot_bench import TODAY, Bench, only, running_bot
+from tests.digest_support import add_story, add_usd_rates, run_pass
 from tests.english_detector import english_left, english_markers, quoted_words
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
@@ -57,6 +60,16 @@ TYPED = [
     "/country Atlantis",
     "/lang",
     "/settings",
+    "/settings tz +6",
+    "/settings tz Mars/Olympus",
+    "/settings time 7.45",
+    "/settings time 25:00",
+    "/subscribe Atlantis 25:00",
+    "/subscribe <b>kz</b>",
+    "/subscribe kz uz 08:30",
+    "/subscribe",
+    "/unsubscribe",
+    "/unsubscribe",
     "/nosuchcommand",
     "100 usd kzt",
     "Tajikistan",
@@ -266,3 +279,21 @@ async def test_the_rates_table_stays_aligned_in_every_language(
         # source (the last word) has one width, whatever the language's digits look like.
         width = {len(line.rsplit(" ", 1)[0]) for line in table if "⚠️" not in line}
         assert len(width) == 1, (lang, table)
+
+
+async def test_the_daily_digest_has_no_english(bench: Bench) -> None:
+    """The digest, with stories and with nothing new, in the language the chat subscribed in."""
+    lang = _language(bench)
+    zone = ZoneInfo("Asia/Almaty")  # TIMEZONE's default
+    day = TODAY.astimezone(zone).date() + timedelta(days=1)
+    at_nine = datetime.combine(day, time(9, 0), tzinfo=zone)
+    await bench.chat.send("/subscribe 08:30")
+    await add_usd_rates(bench.sessions)
+    title = "Tashkent opens a new metro line"
+    await add_story(bench.sessions, title, countries="UZ", fetched=at_nine - timedelta(hours=2))
+    quoted = await _quoted(bench)
+    for now in (at_nine, at_nine + timedelta(days=1)):  # then nothing new the next day
+        report = await run_pass(bench.sessions, bench.emu, now)
+        assert report.sent == 1
+        digest = bench.emu.messages_in(bench.chat.id)[-1]
+        _assert_no_english(f"digest at {now}", _readable(digest), lang, quoted)
