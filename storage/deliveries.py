@@ -13,17 +13,16 @@ every claim is a single write statement (an ``INSERT ... ON CONFLICT DO NOTHING`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from core.schedule_words import zone_from_name
 from core.types import Story
 from storage.models import ChatRow, DeliveryRow, StoryRow, SubscriptionRow
 from storage.stories import to_story
@@ -33,27 +32,11 @@ PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
 
-_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
-
 
 def resolve_zone(name: str | None, default: str) -> tzinfo:
     """The time zone a chat stored: an IANA name, an offset (``+6``, ``UTC+05:30``), else
     ``default`` (also for a name the tz database does not know)."""
-    for candidate in (name, default):
-        if not candidate:
-            continue
-        match = _OFFSET.match(candidate.strip())
-        if match:
-            sign, hours, minutes = match.groups()
-            delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-            if delta <= timedelta(hours=14):
-                return timezone(-delta if sign == "-" else delta)
-            continue
-        try:
-            return ZoneInfo(candidate.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return UTC
+    return zone_from_name(name) or zone_from_name(default) or UTC
 
 
 @dataclass(frozen=True, slots=True)
