@@ -21,6 +21,8 @@ How a number is read (``parse_amount`` and ``parse_conversion``):
   so ``12,34,567`` is rejected as ``bad_amount``.
 * A multiplier may follow: ``k``/``к``/``тыс``/``ming`` (10^3), ``m``/``mln``/``млн``
   (10^6), ``b``/``bn``/``млрд`` (10^9), written together or apart: ``1.5k``, ``5 тыс``.
+* An amount in words right before a currency is read too, in all seven languages:
+  ``сто долларов``, ``бес мың теңге``, ``ду сад сомонӣ`` (``core.number_words``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from babel.numbers import get_currency_precision
 
 from core.currency_words import find_currency
 from core.money_scan import Mention, Scan, clean_text, read_number, scan_text
+from core.number_words import spell_out_numbers
 
 __all__ = [
     "FAILURE_REASONS",
@@ -143,7 +146,7 @@ def _prepare(text: object) -> str | ParseFailure:
     # Checked before any per-character work so huge inputs cost next to nothing.
     if len(stripped) > MAX_INPUT_CHARS:
         return _fail("too_long", stripped[: MAX_FRAGMENT_CHARS + 1])
-    cleaned = clean_text(stripped)
+    cleaned = spell_out_numbers(clean_text(stripped))
     return cleaned if cleaned else _fail("empty", "")
 
 
