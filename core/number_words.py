@@ -107,6 +107,12 @@ def _value(words: list[tuple[str, int]]) -> int:
     return total + group
 
 
+def _is_amount(tokens: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Whether the number words ``tokens[start:end]`` stand for an amount of a currency."""
+    after_digits = start > 0 and tokens[start - 1][2][-1:].isdigit()
+    return not after_digits and end < len(tokens) and find_currency(tokens[end][2]) is not None
+
+
 def spell_out_numbers(text: str) -> str:
     """``text`` with every amount written in words before a currency rewritten in digits.
 
@@ -127,9 +133,7 @@ def spell_out_numbers(text: str) -> str:
             if word is not None:
                 run.append(word)
             end += 1
-        after_digits = index > 0 and tokens[index - 1][2][-1:].isdigit()
-        before_currency = end < len(tokens) and find_currency(tokens[end][2]) is not None
-        if run and before_currency and not after_digits:
+        if run and _is_amount(tokens, index, end):
             pieces.append(text[written_to : tokens[index][0]])
             pieces.append(str(_value(run)))
             written_to = tokens[end - 1][1]
