@@ -9,11 +9,10 @@ from core.money import ConversionRequest, parse_conversion
 from core.text import shorten
 from core.types import Story
 from handlers.context import BotContext, chat_zone
-from handlers.formatting import exact, numeric_day
+from handlers.formatting import exact
 from handlers.money import current_rates
-from handlers.render_money import render_conversion, source_label
+from handlers.render_money import rate_origin, render_conversion
 from handlers.render_news import render_story, story_date
-from locales import _
 from storage.stories import list_latest_stories
 
 MAX_RESULTS = 50  # Telegram's limit per answer
@@ -37,13 +36,10 @@ def _conversion_result(conversion: Conversion) -> InlineQueryResultArticle:
         f"{exact(conversion.amount)} {conversion.source} = "
         f"{exact(conversion.result)} {conversion.target}"
     )
-    when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
     return InlineQueryResultArticle(
         id=f"c{conversion.source}{conversion.target}{conversion.amount}"[:64],
         title=title,
-        description=_("As of {date}, source: {source}").format(
-            date=when, source=source_label(conversion.origin)
-        ),
+        description=rate_origin(conversion),
         input_message_content=InputTextMessageContent(render_conversion(conversion)),
     )
 

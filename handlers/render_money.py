@@ -157,7 +157,6 @@ def _amount(value: Decimal) -> str:
 
 def render_conversion(conversion: Conversion) -> str:
     """``100 USD = 47,231.00 KZT`` with the rate, its date and source."""
-    when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
     return "\n".join(
         [
             f"<b>{_amount(conversion.amount)} {escape(conversion.source)} = "
@@ -169,12 +168,19 @@ def render_conversion(conversion: Conversion) -> str:
                     target=conversion.target,
                 )
             ),
-            escape(
-                _("As of {date}, source: {source}").format(
-                    date=when, source=source_label(conversion.origin)
-                )
-            ),
+            escape(rate_origin(conversion)),
         ]
+    )
+
+
+def rate_origin(conversion: Conversion) -> str:
+    """Where the rate of ``conversion`` comes from: its date and source (plain text)."""
+    source = source_label(conversion.origin)
+    if conversion.as_of is None:
+        # A whole sentence of its own: "as of fixed" reads wrong in every language.
+        return _("Fixed rate, source: {source}").format(source=source)
+    return _("As of {date}, source: {source}").format(
+        date=numeric_day(conversion.as_of), source=source
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.chart import render_rate_chart
 from core.countries import CENTRAL_ASIA
+from core.exchange import Conversion
 from handlers.formatting import (
     axis_day,
     axis_day_labeller,
@@ -21,7 +22,7 @@ from handlers.formatting import (
     signed_percent,
 )
 from handlers.names import CURRENCY_OVERRIDES, country_name, currency_name
-from handlers.render_money import format_cross_rate, format_rate, source_label
+from handlers.render_money import format_cross_rate, format_rate, rate_origin, source_label
 from locales import LANGUAGES, in_language
 from storage.chats import get_chat
 from tests.bot_bench import only, running_bot
@@ -211,3 +212,12 @@ async def test_a_new_group_keeps_the_language_of_the_first_person_it_hears(
     async with sessions() as session:
         stored = await get_chat(session, -1005002)
     assert stored is not None and stored.language == "kk"
+
+
+def test_a_rate_without_a_date_gets_a_sentence_of_its_own() -> None:
+    fixed = Conversion(Decimal(1), "USD", "USD", Decimal(1), Decimal(1), None, "usd")
+    day = date(2026, 11, 27)
+    dated = Conversion(Decimal(1), "USD", "KZT", Decimal(500), Decimal(500), day, "nbk")
+    with in_language("ru"):
+        assert rate_origin(fixed) == "Фиксированный курс, источник: USD"
+        assert rate_origin(dated) == "На 27.11.2026, источник: NBK"
