@@ -159,3 +159,29 @@ class SourceStateRow(Base):
     last_error_reason: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     next_fetch: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobLeaseRow(Base):
+    """Who runs a scheduled job (a fetch of one source, a digest pass) and until when.
+
+    Several instances of the bot share one database; an instance runs a job only after
+    taking its lease here, so each job runs once per period whatever the instance count.
+    """
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_run: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ErrorEventRow(Base):
+    """One failure of the bot (a handler or a background job), for the admin's /stats."""
+
+    __tablename__ = "error_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    place: Mapped[str] = mapped_column(String(100))
