@@ -66,7 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    run = sub.add_parser("run", help="run the Telegram bot with long polling (needs BOT_TOKEN)")
+    run = sub.add_parser(
+        "run",
+        help="run the Telegram bot with long polling (needs BOT_TOKEN)",
+        description="Examples: newsbot run; newsbot run --webhook (needs WEBHOOK_URL and "
+        "WEBHOOK_SECRET; listens on HOST:PORT). With PORT set, GET /healthz and /metrics "
+        "are served in both modes.",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="take updates by webhook at WEBHOOK_URL instead of polling",
+    )
     run.set_defaults(handler=_lazy("bot.commands:cmd_run"))
 
     chat = sub.add_parser(

@@ -178,11 +178,11 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot with long polling until interrupted."""
+    """Run the Telegram bot, by long polling or by webhook, until interrupted."""
     from bot.run import RunError, run_bot
 
     try:
-        await run_bot(settings)
+        await run_bot(settings, webhook=args.webhook)
     except RunError as exc:
         raise CommandError(str(exc)) from None
     return 0

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 # The *_created series double the output and say only when the process started.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 

@@ -1,4 +1,9 @@
-"""``newsbot run``: long polling against the Bot API with BOT_TOKEN."""
+"""``newsbot run``: the bot with BOT_TOKEN, by long polling or (``--webhook``) by webhook.
+
+Both modes share the start and the stop: the Application and its services, the background
+jobs, and the HTTP server for ``/healthz`` and ``/metrics`` (always in webhook mode, where
+it also takes Telegram's POSTs; in polling mode only when PORT is set).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,19 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import BotApplication, build_application
+from bot.logsafe import protect_secret
+from bot.metrics import ERRORS, FETCHES
 from bot.settings import Settings
+from handlers.errors import record_failure
 
 if TYPE_CHECKING:
+    from aiohttp.web import AppRunner
+
     from sources.catalog import SourceSpec
+    from sources.fetcher import SourceReport
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +55,12 @@ async def _logged(job: BackgroundJob, app: BotApplication) -> None:
         await job(app)
     except asyncio.CancelledError:
         raise
-    except Exception:
-        log.exception("background job %s failed", getattr(job, "__name__", job))
+    except Exception as exc:
+        name = getattr(job, "__name__", "job")
+        log.exception("background job %s failed", name)
+        # Counted for Prometheus and stored for the admin's /stats, as a handler's failure is.
+        ERRORS.labels(kind=type(exc).__name__, place=f"job:{name}").inc()
+        await record_failure(app.bot_data, type(exc).__name__, f"job:{name}")
 
 
 class RunError(Exception):
@@ -59,9 +74,13 @@ def _fetch_job(catalog: list[SourceSpec]) -> BackgroundJob:
         from sources.schedule import run_schedule
 
         stop = asyncio.Event()  # never set: shutdown cancels this job, which ends the schedule
-        await run_schedule(catalog, app.bot_data.sessions, stop=stop)
+        await run_schedule(catalog, app.bot_data.sessions, stop=stop, on_report=_count_fetch)
 
     return fetch_sources
+
+
+def _count_fetch(report: SourceReport) -> None:
+    FETCHES.labels(source=report.name, outcome=report.outcome).inc()
 
 
 def _background_jobs(settings: Settings) -> list[BackgroundJob]:
@@ -69,7 +88,7 @@ def _background_jobs(settings: Settings) -> list[BackgroundJob]:
     so a broken one stops the start with one line instead of failing later."""
     jobs = list(BACKGROUND_JOBS)
     if settings.send_digests:
-        from bot.digests import digest_job
+        from bot.digest_job import digest_job
 
         jobs.append(digest_job(settings))
     if not settings.fetch_sources:
@@ -92,15 +111,83 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Poll for updates and answer them until ``stop`` is set (or SIGINT/SIGTERM).
+def _webhook_secret(settings: Settings) -> str:
+    """The webhook's secret, once WEBHOOK_URL and WEBHOOK_SECRET are known to be set."""
+    if settings.webhook_url is None:
+        raise RunError(
+            "WEBHOOK_URL is not set: --webhook needs the public URL Telegram posts to, "
+            "e.g. https://bot.example.com/tg/updates"
+        )
+    if settings.webhook_secret is None:
+        raise RunError(
+            "WEBHOOK_SECRET is not set: --webhook needs 1-256 characters of A-Z, a-z, 0-9, _ -"
+        )
+    secret = settings.webhook_secret.get_secret_value()
+    protect_secret(secret)
+    return secret
+
+
+async def _serve_http(app: BotApplication, settings: Settings, secret: str | None) -> AppRunner:
+    """Listen on HOST:PORT: monitoring routes, and the webhook path when ``secret`` is set."""
+    # Imported here: polling without PORT does not load aiohttp at all.
+    from bot.web import WebhookRoute, make_web_app, start_web
+
+    route = None if secret is None else WebhookRoute(settings.webhook_path, secret, app)
+    web_app = make_web_app(app.bot_data.sessions, webhook=route)
+    address = f"{settings.host}:{settings.listen_port}"
+    try:
+        runner = await start_web(web_app, settings.host, settings.listen_port)
+    except OSError as exc:
+        raise RunError(f"PORT: cannot listen on {address}: {exc.strerror or exc}") from None
+    log.info("serving /healthz and /metrics on %s", address)
+    return runner
+
+
+async def _receive_updates(
+    app: BotApplication, settings: Settings, secret: str | None
+) -> AppRunner | None:
+    """Start the Application and the way updates come in; return the web server, if any.
+
+    Polling starts the updater first (as PTB's run_polling does). A webhook needs the
+    server listening before setWebhook, so Telegram's first POST finds it.
+    """
+    if secret is None:
+        assert app.updater is not None  # built with the default updater
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        runner = None if settings.port is None else await _serve_http(app, settings, None)
+        log.info("polling as @%s", app.bot.username)
+        return runner
+    await app.start()
+    runner = await _serve_http(app, settings, secret)
+    try:
+        await app.bot.set_webhook(
+            url=str(settings.webhook_url), secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+    except TelegramError as exc:
+        await runner.cleanup()
+        if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+            raise RunError(f"cannot reach TELEGRAM_API_BASE_URL: {exc}") from None
+        raise RunError(f"WEBHOOK_URL: Telegram refused setWebhook: {exc}") from None
+    log.info("webhook set as @%s", app.bot.username)
+    return runner
+
+
+async def run_bot(
+    settings: Settings, stop: asyncio.Event | None = None, *, webhook: bool = False
+) -> None:
+    """Answer updates until ``stop`` is set (or SIGINT/SIGTERM): by polling, or by webhook.
+
+    The webhook is left set on stop: other instances behind the same URL keep serving.
 
     Raises:
-        RunError: BOT_TOKEN is missing, Telegram rejects it, or the API cannot be reached.
+        RunError: BOT_TOKEN (or, with ``webhook``, WEBHOOK_URL or WEBHOOK_SECRET) is
+            missing, Telegram rejects it, the API cannot be reached, or PORT is taken.
         StoreUnavailable: the database cannot be opened.
     """
     if settings.bot_token is None:
         raise RunError("BOT_TOKEN is not set; try the bot without Telegram with `newsbot chat`")
+    secret = _webhook_secret(settings) if webhook else None
     if settings.log_level != "DEBUG":
         # httpx logs every long poll at INFO: noise, and (redacted) URLs.
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -116,18 +203,19 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     except NetworkError as exc:
         raise RunError(f"cannot reach TELEGRAM_API_BASE_URL: {exc}") from None
     jobs: list[asyncio.Task[None]] = []
+    runner: AppRunner | None = None
     started = False
     try:
         if app.post_init is not None:
             await app.post_init(app)
         started = True
-        assert app.updater is not None  # built with the default updater
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        await app.start()
+        runner = await _receive_updates(app, settings, secret)
         jobs = [asyncio.create_task(_logged(job, app)) for job in (_warm_index, *background)]
-        log.info("polling as @%s", app.bot.username)
         await stop.wait()
     finally:
+        # The server first: no update may arrive once the Application stops taking them.
+        if runner is not None:
+            await runner.cleanup()
         for task in jobs:
             task.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LANGUAGES = ("en", "ru", "kk", "uz", "ky", "tg", "tk")
+# The port webhook mode listens on when PORT is not set.
+DEFAULT_PORT = 8080
+# Telegram's rule for setWebhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Served beside the webhook on the same port: the webhook path cannot take them.
+RESERVED_PATHS = ("/healthz", "/metrics")
 
 
 class SettingsError(Exception):
@@ -34,11 +42,53 @@ class Settings(BaseSettings):
     fetch_sources: bool = True
     send_digests: bool = True
     log_level: str = "INFO"
+    # Webhook mode (`newsbot run --webhook`) and the /healthz and /metrics server.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    # None: polling serves no HTTP at all; webhook mode then listens on DEFAULT_PORT.
+    port: int | None = Field(default=None, ge=1, le=65535)
+    host: str = "0.0.0.0"
 
-    @field_validator("bot_token", mode="before")
+    @field_validator("bot_token", "webhook_secret", "webhook_url", "port", mode="before")
     @classmethod
-    def _empty_token_is_none(cls, value: object) -> object:
+    def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError on a port out of range
+        except ValueError:
+            raise ValueError("not a valid URL") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        if parts.path in ("", "/"):
+            raise ValueError("needs a path, e.g. https://bot.example.com/tg/updates")
+        if parts.path in RESERVED_PATHS:
+            raise ValueError(f"{parts.path} is served for monitoring; pick another path")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or fragment")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            # The value itself is never echoed: it is a secret.
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("host")
+    @classmethod
+    def _listen_host(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(c.isspace() for c in value):
+            raise ValueError("must be a listen address such as 0.0.0.0, 127.0.0.1 or ::")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -95,6 +145,16 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(upper), int):
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL: where Telegram's POSTs arrive ("" without a URL)."""
+        return urlsplit(self.webhook_url).path if self.webhook_url else ""
+
+    @property
+    def listen_port(self) -> int:
+        """The port the web server listens on: PORT, else DEFAULT_PORT."""
+        return self.port if self.port is not None else DEFAULT_PORT
 
     @property
     def async_database_url(self) -> str:

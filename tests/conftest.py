@@ -26,6 +26,10 @@ for _name in (
     "DEFAULT_LANGUAGE",
     "ADMIN_IDS",
     "SOURCES_FILE",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "PORT",
+    "HOST",
 ):
     os.environ.pop(_name, None)
 

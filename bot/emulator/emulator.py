@@ -8,7 +8,7 @@ import json
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from bot.emulator.registry import METHODS
 from bot.emulator.request import EmulatorRequest
 from bot.emulator.state import TelegramState
 from bot.emulator.updates import UserSpec, group_chat_json, private_chat_json
+from bot.emulator.webhook import WebhookPusher
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -88,6 +89,7 @@ class BotApiEmulator:
         self._per_second: int | None = None
         self._recent_sends: deque[float] = deque()
         self.flood_refusals = 0  # sends answered 429 by the global limit
+        self.webhook = WebhookPusher(self.state)
 
     # -- wiring --------------------------------------------------------------------------
 
@@ -314,11 +316,46 @@ class BotApiEmulator:
                 waiter.set_result(False)
 
     async def dispatch(self, update: dict[str, Any]) -> None:
-        """Deliver an update: to the served Application directly, or to the getUpdates queue."""
-        if self.app is None:
+        """Deliver an update: to the served Application directly; else, with a webhook set,
+        POST it there (returning after the answer; see ``webhook_errors``); else queue it
+        for getUpdates."""
+        if self.app is not None:
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+        elif self.webhook.active:
+            await self.webhook.push(update)
+        else:
             self.push_update(update)
-            return
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    @property
+    def webhook_errors(self) -> list[tuple[int, str]]:
+        """``(status, body)`` of each webhook answer other than 200 (status 0: no answer)."""
+        return self.webhook.errors
+
+    def balance_webhooks(self, urls: Sequence[str]) -> None:
+        """Stand in for a load balancer: push updates round-robin to ``urls`` (same path,
+        other host:port) instead of the URL set with setWebhook; ``[]`` undoes it."""
+        self.webhook.balance(urls)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client webhook pushes use."""
+        await self.webhook.aclose()
+
+    async def wait_for(self, chat_id: int, count: int, timeout: float = 20) -> list[BotMessage]:
+        """Wait until the bot has sent or edited ``count`` messages in a chat (for a bot
+        that answers asynchronously: polling or webhook); return that chat's messages.
+
+        Raises:
+            TimeoutError: fewer than ``count`` came within ``timeout`` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(found := self.messages_in(chat_id)) < count:
+            if loop.time() >= deadline:
+                raise TimeoutError(
+                    f"chat {chat_id}: {len(found)} of {count} bot messages after {timeout} s"
+                )
+            await asyncio.sleep(0.02)
+        return found
 
     def _deliverable(self) -> list[dict[str, Any]]:
         allowed = self._allowed_updates

@@ -292,13 +292,22 @@ def get_chat_administrators(state: TelegramState, params: Params) -> Any:
 
 @method("setWebhook")
 def set_webhook(state: TelegramState, params: Params) -> Any:
-    state.webhook_url = params.text("url") or ""
+    url = params.text("url") or ""
+    secret = params.text("secret_token") or ""
+    if url and not url.startswith(("https://", "http://")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if secret and not (
+        len(secret) <= 256 and all(c.isascii() and (c.isalnum() or c in "_-") for c in secret)
+    ):
+        raise bad_request("secret token contains unallowed characters")
+    # An empty URL removes the webhook, as deleteWebhook does.
+    state.webhook_url, state.webhook_secret = url, secret if url else ""
     return True
 
 
 @method("deleteWebhook")
 def delete_webhook(state: TelegramState, params: Params) -> Any:
-    state.webhook_url = ""
+    state.webhook_url = state.webhook_secret = ""
     return True
 
 

@@ -33,6 +33,7 @@ class TelegramState:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""  # setWebhook's secret_token, sent with every push
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_ids = itertools.count(1)
 

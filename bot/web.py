@@ -1,0 +1,139 @@
+"""The bot's HTTP server: Telegram's webhook POSTs, ``/healthz`` and ``/metrics`` on one port.
+
+aiohttp runs inside our own event loop (``AppRunner`` + ``TCPSite``), beside the
+Application and the background jobs; PTB's own webhook server could not serve the
+monitoring routes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+
+from bot.app import BotApplication
+from bot.health import HEALTH_TIMEOUT, check_health
+from bot.metrics import CONTENT_TYPE, exposition
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram's updates are a few KB; a megabyte leaves room for the longest message
+# with entities, and stops anyone from making us buffer more.
+MAX_UPDATE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRoute:
+    """Where Telegram posts updates, the secret it must send, and who handles them."""
+
+    path: str
+    secret: str
+    app: BotApplication
+
+
+def _refuse(status: int, reason: str) -> web.Response:
+    return web.json_response({"ok": False, "error": reason}, status=status)
+
+
+def _webhook_handler(route: WebhookRoute) -> Handler:
+    expected = route.secret.encode()
+
+    async def on_update(request: web.Request) -> web.StreamResponse:
+        """Queue one update from Telegram and answer at once; the Application handles it."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        # Constant-time: the answer's timing must not tell how much of a guess was right.
+        if not hmac.compare_digest(given, expected):
+            # The header's value is not logged: a near miss could be the real secret.
+            log.warning(
+                "webhook: refused a POST from %s without the right secret token",
+                request.remote or "?",
+            )
+            return _refuse(403, "forbidden")
+        if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
+            return _refuse(413, "too large")
+        try:
+            body = await request.read()  # bounded by client_max_size
+        except web.HTTPRequestEntityTooLarge:
+            return _refuse(413, "too large")
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return _refuse(400, "not JSON")
+        if not isinstance(data, dict):
+            return _refuse(400, "not an update object")
+        try:
+            update = Update.de_json(data, route.app.bot)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return _refuse(400, "not an update object")
+        await route.app.update_queue.put(update)
+        return web.json_response({"ok": True})
+
+    return on_update
+
+
+def _health_handler(sessions: async_sessionmaker[AsyncSession], timeout: float) -> Handler:
+    async def on_healthz(request: web.Request) -> web.StreamResponse:
+        """200 with the store's health, 503 when the database cannot be reached."""
+        health = await check_health(sessions, timeout=timeout)
+        return web.json_response(
+            health.body, status=200 if health.ok else 503, headers={"Cache-Control": "no-store"}
+        )
+
+    return on_healthz
+
+
+async def on_metrics(request: web.Request) -> web.StreamResponse:
+    """Every metric of this process in Prometheus' text format."""
+    return web.Response(body=exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+
+def make_web_app(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    webhook: WebhookRoute | None = None,
+    health_timeout: float = HEALTH_TIMEOUT,
+) -> web.Application:
+    """The routes: ``GET /healthz``, ``GET /metrics`` and, with ``webhook``, its POST path.
+
+    aiohttp answers 405 to other methods on these paths and 404 to any other path.
+    """
+    # One byte over the limit: aiohttp refuses a body that reaches client_max_size.
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES + 1)
+    app.router.add_get("/healthz", _health_handler(sessions, health_timeout), allow_head=False)
+    app.router.add_get("/metrics", on_metrics, allow_head=False)
+    if webhook is not None:
+        app.router.add_post(webhook.path, _webhook_handler(webhook))
+    return app
+
+
+async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Listen on ``host:port``; ``await runner.cleanup()`` stops the server.
+
+    Raises:
+        OSError: the address cannot be bound (in use, not ours, bad host).
+    """
+    # No access log: every update is logged once already (bot.update_log), and a line
+    # per load-balancer probe would drown it.
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int:
+    """The port the server listens on (useful when started on port 0)."""
+    for address in runner.addresses:
+        if isinstance(address, tuple):
+            return int(address[1])
+    raise RuntimeError("the web server is not listening")
