@@ -37,12 +37,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.metrics import DIGESTS
 from bot.send_budget import PROCESS_BUDGET, SendBudget
 from core.digest import StoryPool, digest_since, fit_digest, group_by_country
 from core.types import RateQuote, Story
 from handlers.errors import is_unreachable
 from handlers.render_digest import DIGEST_CURRENCIES, render_digest
-from handlers.reply import SENT_OBSERVERS
 from locales import use_language
 from storage import deliveries
 from storage.chats import set_chat_unreachable
@@ -50,8 +50,7 @@ from storage.deliveries import Claim, DueSubscription
 from storage.rates import list_current_rates
 
 if TYPE_CHECKING:
-    from bot.run import BackgroundJob
-    from bot.settings import Settings
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -216,17 +215,50 @@ class DigestPass:
             # Stopping (SIGTERM): claims not yet sent stay claimed and a later pass takes
             # them after the lease; the sends under way finish and are marked below, so a
             # restart repeats none of them.
-            while not self._queue.empty():
-                self._queue.get_nowait()
+            self._drop_queued()
             raise
         finally:
-            for _ in workers:
-                await self._queue.put(None)
-            await asyncio.gather(*workers, return_exceptions=True)
-            self._closing = True
-            self._sent_ready.set()
-            await marker
+            if await self._wind_down(workers, marker):
+                raise asyncio.CancelledError
         return self.report
+
+    async def _wind_down(
+        self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]
+    ) -> bool:
+        """End the workers and the marker; True when the pass was cancelled meanwhile.
+
+        A cancellation that comes while the last claims are being sent (the producer has
+        finished) must not cut off the sends under way or their marks, else a later pass
+        would send them again: it only drops the claims not yet started.
+        """
+        closing = asyncio.ensure_future(self._close(workers, marker))
+        cancelled = False
+        while True:
+            try:
+                await asyncio.shield(closing)
+                return cancelled
+            except asyncio.CancelledError:
+                if closing.cancelled():
+                    raise
+                cancelled = True
+                self._drop_queued()
+
+    async def _close(self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]) -> None:
+        for _ in workers:
+            await self._queue.put(None)
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._closing = True
+        self._sent_ready.set()
+        await marker
+
+    def _drop_queued(self) -> None:
+        """Forget the queued claims (they stay claimed for a later pass), keeping the
+        workers' stop signals."""
+        stops = 0
+        while not self._queue.empty():
+            stops += self._queue.get_nowait() is None
+        for _ in range(stops):
+            self._queue.put_nowait(None)
 
     # -- claiming ------------------------------------------------------------------------
 
@@ -337,6 +369,7 @@ class DigestPass:
             try:
                 async with self.sessions() as session, session.begin():
                     await deliveries.mark_sent(session, held, self._moment())
+                DIGESTS.labels(outcome="sent").inc(len(held))
                 return
             except Exception:
                 if attempt == 3:
@@ -350,6 +383,7 @@ class DigestPass:
         log.warning("digest %d for chat %d failed: %s", claim.delivery_id, claim.chat_id, reason)
         async with self.sessions() as session, session.begin():
             await deliveries.mark_failed(session, claim.delivery_id, claim.token, reason)
+        DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
 
     async def _put_back(
@@ -373,6 +407,7 @@ class DigestPass:
             await deliveries.deactivate_subscription(session, claim.subscription_id)
             await set_chat_unreachable(session, chat_id, self.now)
             await deliveries.mark_failed(session, claim.delivery_id, claim.token, str(error))
+        DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
         self.report.unreachable += 1
 
@@ -406,54 +441,3 @@ async def run_due_pass(
         **options,
     )
     return await digest_pass.run()
-
-
-def _seconds_to_next_minute(now: datetime) -> float:
-    # A second past the minute: a 09:00 digest goes out at 09:00:01, not 08:59:59.
-    return 61.0 - now.second - now.microsecond / 1_000_000
-
-
-def digest_job(settings: Settings) -> BackgroundJob:
-    """The ``newsbot run`` background job: a pass at the start of every minute, forever.
-
-    Digests go through a Bot of their own (its own connection pool, no retrying rate
-    limiter: a pass handles 429s itself), sharing the process's send budget with replies.
-    """
-
-    async def send_digests(app: Any) -> None:
-        from telegram.request import HTTPXRequest
-
-        token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-        bot = Bot(
-            token,
-            base_url=settings.telegram_api_base_url,
-            request=HTTPXRequest(connection_pool_size=WORKERS + 2),
-        )
-        SENT_OBSERVERS.append(PROCESS_BUDGET.note)  # replies count against the same limit
-        try:
-            async with bot:
-                await _every_minute(app, bot, settings)
-        finally:
-            SENT_OBSERVERS.remove(PROCESS_BUDGET.note)
-
-    return send_digests
-
-
-async def _every_minute(app: Any, bot: Bot, settings: Settings) -> None:
-    """Run a pass, then sleep to the next minute; a failed pass is logged and retried."""
-    while True:
-        try:
-            report = await run_due_pass(
-                app.bot_data.sessions,
-                telegram_sender(bot),
-                datetime.now(UTC),
-                default_zone=settings.timezone,
-                default_language=settings.default_language,
-            )
-            if report.claimed:
-                log.info("%s", report.summary())
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("digest pass failed; trying again next minute")
-        await asyncio.sleep(_seconds_to_next_minute(datetime.now(UTC)))
