@@ -18,6 +18,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from core.schedule_words import zone_from_name
 from core.types import RateQuote
+from handlers.fetch_report import FetchNow
 from storage.chats import ChatPrefs
 from storage.rates import list_current_rates
 
@@ -51,6 +52,10 @@ class Services:
         self._rates: dict[str, RateQuote] | None = None
         self._rates_read_at = 0.0
         self._rates_lock = asyncio.Lock()
+        # ADMIN_IDS: who may use /stats and /fetch (nobody when empty).
+        self.admin_ids: frozenset[int] = frozenset()
+        # One fetch pass now, for /fetch; None when the bot runs without live sources.
+        self.fetch_now: FetchNow | None = None
 
     def start(
         self,
