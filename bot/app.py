@@ -21,15 +21,19 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.admin_fetch import AdminFetch
 from bot.logsafe import protect_secret
 from bot.retry import RetryingLimiter
 from bot.settings import Settings
 from bot.store import open_store
+from bot.update_log import MEASURED_CONTEXT_TYPES, UpdateLoggingApplication
+from handlers.admin import cmd_fetch, cmd_stats
 from handlers.chart import cmd_chart, on_chart_button
 from handlers.chats import on_any_update
-from handlers.context import CONTEXT_TYPES, BotContext, ChatState, Services
+from handlers.context import BotContext, ChatState, Services
 from handlers.country import cmd_country, on_country_button
 from handlers.errors import on_error
+from handlers.flood import FLOOD_GROUP, FloodGuard
 from handlers.inline import on_inline_query
 from handlers.menus import set_command_menus
 from handlers.money import cmd_convert, cmd_rates, on_convert_button
@@ -64,10 +68,15 @@ _PRIVATE = filters.ChatType.PRIVATE
 _NEW = filters.UpdateType.MESSAGE
 
 
-def _handlers() -> list[tuple[BaseHandler[Any, BotContext, Any], int]]:
+def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotContext, Any], int]]:
     """Every handler with its group; within a group the first that matches wins."""
+    # ADMIN_IDS in private chats; an empty filter lets nobody through.
+    admins = filters.User(user_id=admin_ids) & _PRIVATE & _NEW
     return [
-        # Group -1 runs before all others: load the chat's preferences, pick the language.
+        # The lowest group runs first of all: a chat sending too much is stopped here,
+        # before any other handler and before the database (see handlers.flood).
+        (FloodGuard(), FLOOD_GROUP),
+        # Group -1 runs next: load the chat's preferences, pick the language.
         (TypeHandler(Update, on_any_update), -1),
         # Commands, in groups too (`/rates@bot` included; other bots' commands are ignored).
         # PTB tries them in order, so the ones people send most come first.
@@ -82,6 +91,9 @@ def _handlers() -> list[tuple[BaseHandler[Any, BotContext, Any], int]]:
         (CommandHandler("settings", cmd_settings, _NEW), 0),
         (CommandHandler("subscribe", cmd_subscribe, _NEW), 0),
         (CommandHandler("unsubscribe", cmd_unsubscribe, _NEW), 0),
+        # Before the unknown-command handler: anyone else gets exactly its answer.
+        (CommandHandler("stats", cmd_stats, admins), 0),
+        (CommandHandler("fetch", cmd_fetch, admins), 0),
         # Buttons. Patterns accept only data we make; anything else falls to the last one.
         (CallbackQueryHandler(on_menu_button, r"^menu:(rates|news|countries)$"), 0),
         (CallbackQueryHandler(on_chart_button, r"^chart:[A-Z]{3}:(7d|30d|90d|1y)$"), 0),
@@ -121,6 +133,9 @@ class _Lifecycle:
             default_language=self.settings.default_language,
             default_timezone=self.settings.timezone,
         )
+        app.bot_data.admin_ids = frozenset(self.settings.admin_ids)
+        if self.settings.fetch_sources:
+            app.bot_data.fetch_now = AdminFetch(self.settings, app.bot_data)
         await set_command_menus(app.bot)
 
     async def post_shutdown(self, app: BotApplication) -> None:
@@ -144,7 +159,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         Application.builder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
-        .context_types(CONTEXT_TYPES)
+        # Every update logged and counted (bot.update_log); searches timed.
+        .application_class(UpdateLoggingApplication)
+        .context_types(MEASURED_CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -159,7 +176,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: BotApplication = builder.build()  # type: ignore[assignment]
-    for handler, group in _handlers():
+    for handler, group in _handlers(frozenset(settings.admin_ids)):
         app.add_handler(handler, group)
     app.add_error_handler(on_error)
     return app

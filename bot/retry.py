@@ -2,7 +2,10 @@
 
 Installed as the bot's rate limiter, so every call (sendMessage, editMessageText,
 answerCallbackQuery, ...) passes through it; getUpdates does not (PTB's polling loop
-retries that itself).
+retries that itself). That makes it the place to count what the bot puts in chats
+(``REPLIES`` by method) and the Bot API calls that failed for good (``ERRORS`` with the
+method as the place; a failure inside a handler is counted again by the update log, with
+the command as the place).
 """
 
 from __future__ import annotations
@@ -14,13 +17,34 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.metrics import ERRORS, REPLIES
 
 log = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+# Calls whose success puts something in front of a person: a message, an edit, a button's
+# answer, inline results. Set-ups (setMyCommands, getMe), deletions and chat actions are not.
+REPLY_METHODS = frozenset(
+    [
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageMedia",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+        "answerInlineQuery",
+    ]
+)
 
 
 def _wait_of(error: RetryAfter) -> float:
@@ -62,7 +86,23 @@ class RetryingLimiter(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> JSONResult:
-        """Make the call, retrying as described in the class docstring."""
+        """Make the call, retrying as described in the class docstring, and count it."""
+        try:
+            result = await self._with_retries(callback, args, kwargs, endpoint)
+        except TelegramError as exc:
+            ERRORS.labels(kind=type(exc).__name__, place=endpoint).inc()
+            raise
+        if endpoint in REPLY_METHODS:
+            REPLIES.labels(method=endpoint).inc()
+        return result
+
+    async def _with_retries(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSONResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+    ) -> JSONResult:
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:

@@ -9,6 +9,7 @@ from handlers.context import BotContext
 from handlers.country import answer_country_menu
 from handlers.money import answer_rates
 from handlers.news import answer_latest
+from handlers.outcome import UNKNOWN_COMMAND, mark
 from handlers.reply import button, keyboard, pressed_button, reply_html
 from locales import _
 
@@ -109,6 +110,7 @@ async def on_menu_button(update: Update, context: BotContext) -> None:
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
     """Point a private chat to /help when a command is not one of ours."""
+    mark(UNKNOWN_COMMAND)
     text = _("I do not know that command. /help lists what I can do.")
     await reply_html(update, context, escape(text))
 

@@ -66,6 +66,7 @@ class StoryIndex:
         check_every: float = 2.0,
         story_ttl: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        observe: Callable[[float], None] | None = None,
     ) -> None:
         """Create an empty index over the store; it fills itself on the first search.
 
@@ -75,7 +76,10 @@ class StoryIndex:
             story_ttl: Seconds a story read for an answer is reused before it is read
                 again (its ``outlets`` count may change; 0: read every time).
             clock: Monotonic seconds; tests pass their own.
+            observe: Told the seconds each search took (the bot passes a metric's
+                ``observe``; may also be set later through the attribute).
         """
+        self.observe = observe
         self._sessions = sessions
         self._engine = SearchEngine()
         self._check_every = check_every
@@ -159,6 +163,14 @@ class StoryIndex:
         """
         if not isinstance(query, str) or not query.strip() or limit <= 0:
             return []
+        started = time.perf_counter()
+        try:
+            return await self._search(query, limit, country)
+        finally:
+            if self.observe is not None:
+                self.observe(time.perf_counter() - started)
+
+    async def _search(self, query: str, limit: int, country: str | None) -> list[SearchHit]:
         if self._due():
             async with self._lock:
                 # Searches that waited for the lock find the check already done.

@@ -13,6 +13,7 @@ from bot.app import BotApplication, build_application
 from bot.demo import load_demo_if_empty
 from bot.emulator import BotApiEmulator, BotMessage, ChatDriver, UserSpec
 from bot.settings import load_settings
+from handlers.flood import FLOOD_GROUP, FloodGuard, FloodLimiter
 from storage.rates import list_current_rates
 
 # The demo rates are dated 2026-11-25..27: "today" is pinned just after them.
@@ -43,13 +44,24 @@ async def running_bot(
     demo: bool = True,
     token: str | None = None,
     language_code: str = "en",
+    settings: dict[str, object] | None = None,
+    flood: FloodLimiter | None = None,
 ) -> AsyncIterator[Bench]:
-    """Serve the bot on the emulator with the demo data loaded (unless ``demo`` is False)."""
+    """Serve the bot on the emulator with the demo data loaded (unless ``demo`` is False).
+
+    ``settings`` overrides more settings by name, such as ``admin_ids=(1001,)``.
+    ``flood`` replaces the flood limiter; by default it lets everything through, since
+    tests send faster than any person (tests of flood control pass their own).
+    """
     if demo:
         await load_demo_if_empty(sessions)
-    settings = load_settings(database_url=database_url, bot_token=token)
+    overrides = {"database_url": database_url, "bot_token": token, **(settings or {})}
+    config = load_settings(**overrides)
     emu = BotApiEmulator(bot_username=BOT, token=token)
-    app = build_application(settings, request=emu.request())
+    app = build_application(config, request=emu.request())
+    guard = app.handlers[FLOOD_GROUP][0]
+    assert isinstance(guard, FloodGuard)
+    guard.limiter = flood if flood is not None else FloodLimiter(burst=1_000_000)
     async with emu.serve(app):
         app.bot_data.clock = lambda: TODAY
         aida = emu.user(1001, first_name="Aida", language_code=language_code)

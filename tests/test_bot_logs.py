@@ -1,8 +1,10 @@
-"""The bot token never reaches a log: in process at DEBUG, and from `newsbot run` over HTTP."""
+"""The bot token never reaches a log: in process at DEBUG, and from `newsbot run` over HTTP;
+at the default level `newsbot run` prints one line per update, without texts."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -65,7 +67,7 @@ async def _wait_for_reply(emu: BotApiEmulator, chat_id: int) -> None:
 
 
 async def _newsbot_run(
-    base_url: str, database_url: str, cwd: Path, token: str | None
+    base_url: str, database_url: str, cwd: Path, token: str | None, log_level: str | None = "DEBUG"
 ) -> asyncio.subprocess.Process:
     env = {
         key: value
@@ -75,10 +77,11 @@ async def _newsbot_run(
     env.update(
         TELEGRAM_API_BASE_URL=base_url,
         DATABASE_URL=database_url,
-        LOG_LEVEL="DEBUG",
         PYTHONPATH=str(ROOT),
         FETCH_SOURCES="false",  # tests never reach the news sites
     )
+    if log_level is not None:
+        env["LOG_LEVEL"] = log_level
     if token is not None:
         env["BOT_TOKEN"] = token
     return await asyncio.create_subprocess_exec(
@@ -113,6 +116,43 @@ async def test_newsbot_run_polls_answers_and_logs_no_token(
     assert "getUpdates" in stderr  # httpx logged the request URLs at DEBUG...
     assert TOKEN not in stderr and TOKEN not in out.decode()
     assert "[REDACTED]" in stderr  # ...with the token taken out
+
+
+async def test_newsbot_run_at_the_default_level_logs_one_line_per_update(
+    database_url: str, tmp_path: Path
+) -> None:
+    emu = BotApiEmulator(bot_username=BOT, token=TOKEN)
+    secret = "my password is hunter2, card 4111 1111 1111 1111"
+    async with serve_http(emu) as base_url:
+        process = await _newsbot_run(base_url, database_url, tmp_path, TOKEN, log_level=None)
+        chat = emu.private_chat(emu.user(1001, first_name="Aida"))
+        for text in ("/start", f"/news {secret}", secret):
+            await chat.send(text)  # queued for getUpdates
+        try:
+            for _ in range(600):
+                if len(emu.messages_in(chat.id)) >= 3:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # the line is written just after the last answer
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await process.communicate()
+    stderr = err.decode()
+    assert process.returncode == 0, stderr[-2000:]
+    prefix = "INFO newsbot.updates: "
+    lines = [
+        json.loads(line[len(prefix) :]) for line in stderr.splitlines() if line.startswith(prefix)
+    ]
+    lines.sort(key=lambda line: int(line["update_id"]))  # handled concurrently: any order
+    assert [line["update_id"] for line in lines] == [1, 2, 3]
+    assert [(line["command"], line["outcome"]) for line in lines] == [
+        ("/start", "ok"),
+        ("/news", "ok"),
+        (None, "ok"),
+    ]
+    assert all(line["chat_id"] == 1001 and line["kind"] == "message" for line in lines)
+    assert "hunter2" not in stderr and "4111" not in stderr
+    assert TOKEN not in stderr and TOKEN not in out.decode()
 
 
 @pytest.mark.parametrize(
