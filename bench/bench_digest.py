@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert
 from telegram import Bot
 
+from bench.scratch_db import scratch_postgres
 from bot.digests import run_due_pass, telegram_sender
 from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.send_budget import TELEGRAM_PER_SECOND, SendBudget
@@ -151,23 +151,9 @@ def main() -> None:
                 asyncio.run(run_mode(url, args.subs, limited))
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def _on_scratch_postgres(admin_url: str, subs: int, limited: bool) -> None:
-    name = f"newsbot_bench_digest_{os.getpid()}"
-    await _admin(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        await run_mode(f"{admin_url.rpartition('/')[0]}/{name}", subs, limited)
-    finally:
-        await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with scratch_postgres(admin_url, "digest") as url:
+        await run_mode(url, subs, limited)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ re-importing it (all duplicates).
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import kz_gov_stories, upl_stories, write_jsonl
+from bench.scratch_db import scratch_postgres
 from bot.settings import to_async_url
 from sources.ingest import Ingestor
 from storage.database import make_engine, make_sessionmaker, upgrade_database
@@ -48,24 +48,10 @@ async def main(url: str, workdir: Path) -> None:
     await engine.dispose()
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def on_scratch_postgres(admin_url: str, workdir: Path) -> None:
     """Run the benchmark on a database of its own, so the named one is left as it was."""
-    name = f"newsbot_bench_{os.getpid()}"
-    await _admin(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        await main(f"{admin_url.rpartition('/')[0]}/{name}", workdir)
-    finally:
-        await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with scratch_postgres(admin_url, "ingest") as url:
+        await main(url, workdir)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ import httpx
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.scratch_db import scratch_postgres
 from bot.demo import load_demo_if_empty
 from bot.emulator import BotApiEmulator
 from bot.emulator.http import serve_http
@@ -242,29 +243,13 @@ def _print(label: str, result: Result) -> None:
     )
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def _scratch(admin_url: str, instances: int, chats: int, messages: int) -> Result:
-    name = f"newsbot_bench_webhook_{os.getpid()}_{instances}"
-    await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await _admin(admin_url, f'CREATE DATABASE "{name}"')
-    url = f"{admin_url.rpartition('/')[0]}/{name}"
-    try:
+    async with scratch_postgres(admin_url, f"webhook{instances}") as url:
         engine = make_engine(to_async_url(url))
         await upgrade_database(engine)
         await load_demo_if_empty(make_sessionmaker(engine))
         await engine.dispose()
         return await run_load(url, instances, chats, messages)
-    finally:
-        await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:

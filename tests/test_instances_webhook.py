@@ -30,6 +30,7 @@ from tests.test_webhook import PATH, TOKEN, free_port, wait_until, webhook_env
 SUBSCRIBERS = range(7001, 7041)
 PEOPLE = range(8001, 8011)
 SOURCES = ("alpha", "beta")
+NEWSBOT_WEBHOOK = (sys.executable, "-m", "bot", "run", "--webhook")
 
 
 def _catalog(folder: Path, base: str) -> Path:
@@ -73,15 +74,14 @@ async def test_two_processes_share_updates_and_run_each_job_once(
     with serve(routes) as site:
         catalog = _catalog(tmp_path, site.base)
         async with serve_http(emu) as base_url:
+            env = {"FETCH_SOURCES": "true", "SEND_DIGESTS": "true", "SOURCES_FILE": str(catalog)}
             processes = [
                 await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bot", "run", "--webhook",
-                    env=webhook_env(
-                        base_url, database_url, port,
-                        FETCH_SOURCES="true", SEND_DIGESTS="true", SOURCES_FILE=str(catalog),
-                    ),
-                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                )  # fmt: skip
+                    *NEWSBOT_WEBHOOK,
+                    env=webhook_env(base_url, database_url, port, **env),
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.PIPE,
+                )
                 for port in ports
             ]
             try:
