@@ -37,13 +37,12 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench.corpora import kz_gov_stories, upl_stories
-from bot.app import BotApplication, build_application
+from bot.app import build_application, lift_flood_limit
 from bot.demo import demo_files
 from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.emulator.http import serve_http
 from bot.settings import load_settings, to_async_url
 from core.types import StoryDraft
-from handlers.flood import FLOOD_GROUP, FloodGuard, FloodLimiter
 from sources.ingest import Ingestor
 from storage.database import make_engine, make_sessionmaker, upgrade_database
 from storage.stories import add_stories
@@ -158,15 +157,6 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(message.text)
 
 
-def without_flood_limit(app: BotApplication) -> BotApplication:
-    """The bot with a flood guard that still checks every update but never says no:
-    the bench's 16 senders each stand for many people, and send faster than any one."""
-    guard = app.handlers[FLOOD_GROUP][0]
-    assert isinstance(guard, FloodGuard)
-    guard.limiter = FloodLimiter(burst=1_000_000)
-    return app
-
-
 def echo_application(emu: BotApiEmulator) -> Application[Any, Any, Any, Any, Any, Any]:
     """The baseline: a bot that does nothing but answer."""
     request = emu.request()
@@ -228,7 +218,7 @@ async def throughput(database_url: str, updates: int, rounds: int) -> list[float
                 echo_rates.append(await answered_per_second(echo_application, texts, updates))
             bot_rates.append(
                 await answered_per_second(
-                    lambda emu: without_flood_limit(
+                    lambda emu: lift_flood_limit(
                         build_application(settings, request=emu.request())
                     ),
                     texts,

@@ -20,7 +20,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from bot.app import build_application
+from bot.app import build_application, lift_flood_limit
 from bot.demo import load_demo_if_empty
 from bot.emulator import BotApiEmulator
 from bot.emulator.chats import ChatDriver
@@ -124,19 +124,27 @@ async def run_chat(
     # PTB narrates its start and stop at INFO; in a chat that is only noise.
     logging.getLogger("telegram").setLevel(logging.WARNING)
     emulator = BotApiEmulator()
-    app = build_application(settings, request=emulator.request())
+    app = lift_flood_limit(build_application(settings, request=emulator.request()))
     folder = photo_dir or Path(tempfile.mkdtemp(prefix="newsbot-chat-"))
     view = ChatConsole(console, folder)
-    async with emulator.serve(app):
-        person = emulator.user(PERSON_ID, "You", language_code=language)
-        session = ChatSession(emulator, emulator.private_chat(person), view)
-        if interactive:
-            console.print(f"[dim]Chatting with @{emulator.username} (offline). {HELP}[/]")
-        while (line := await _next_line(source, interactive, console)) is not None:
-            if not interactive and line.strip():
-                # Echo piped input so the transcript reads like a chat.
-                console.print(Text("you › ", style="bold cyan") + Text(line.strip()))
-            await session.handle_line(line)
+    # The line per update is for operators; between a question and its answer it is noise.
+    update_log = logging.getLogger("newsbot.updates")
+    level = update_log.level
+    if settings.log_level != "DEBUG":
+        update_log.setLevel(logging.WARNING)
+    try:
+        async with emulator.serve(app):
+            person = emulator.user(PERSON_ID, "You", language_code=language)
+            session = ChatSession(emulator, emulator.private_chat(person), view)
+            if interactive:
+                console.print(f"[dim]Chatting with @{emulator.username} (offline). {HELP}[/]")
+            while (line := await _next_line(source, interactive, console)) is not None:
+                if not interactive and line.strip():
+                    # Echo piped input so the transcript reads like a chat.
+                    console.print(Text("you › ", style="bold cyan") + Text(line.strip()))
+                await session.handle_line(line)
+    finally:
+        update_log.setLevel(level)
     return 0
 
 

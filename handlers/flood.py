@@ -187,7 +187,7 @@ class FloodGuard(TypeHandler[Update, BotContext, None]):
 
     def __init__(self, limiter: FloodLimiter | None = None) -> None:
         super().__init__(Update, self.on_update)
-        self.limiter = limiter or FloodLimiter()
+        self.limiter = FloodLimiter() if limiter is None else limiter
 
     async def on_update(self, update: Update, context: BotContext) -> None:
         """Count the update against its chat; stop it when the chat sends too much."""

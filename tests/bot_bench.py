@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import BotApplication, build_application
+from bot.app import BotApplication, build_application, lift_flood_limit
 from bot.demo import load_demo_if_empty
 from bot.emulator import BotApiEmulator, BotMessage, ChatDriver, UserSpec
 from bot.settings import load_settings
-from handlers.flood import FLOOD_GROUP, FloodGuard, FloodLimiter
+from handlers.flood import FloodLimiter
 from storage.rates import list_current_rates
 
 # The demo rates are dated 2026-11-25..27: "today" is pinned just after them.
@@ -58,10 +58,7 @@ async def running_bot(
     overrides = {"database_url": database_url, "bot_token": token, **(settings or {})}
     config = load_settings(**overrides)
     emu = BotApiEmulator(bot_username=BOT, token=token)
-    app = build_application(config, request=emu.request())
-    guard = app.handlers[FLOOD_GROUP][0]
-    assert isinstance(guard, FloodGuard)
-    guard.limiter = flood if flood is not None else FloodLimiter(burst=1_000_000)
+    app = lift_flood_limit(build_application(config, request=emu.request()), flood)
     async with emu.serve(app):
         app.bot_data.clock = lambda: TODAY
         aida = emu.user(1001, first_name="Aida", language_code=language_code)

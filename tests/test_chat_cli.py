@@ -134,6 +134,19 @@ def test_piped_into_the_real_command(cli_env: str, tmp_path: Path) -> None:
     rates, news = bot_blocks(done.stdout)
     assert "KZT" in rates
     assert "https://" in news  # story links are shown with their URL
+    # The operators' line per update stays out of a chat (it is for `newsbot run`).
+    assert "newsbot.updates" not in done.stdout + done.stderr
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_long_piped_script_is_not_taken_for_a_flood(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = chat(monkeypatch, capsys, "/rates kzt\n" * 45)
+    assert code == 0, err
+    answers = bot_blocks(out)
+    assert len(answers) == 45 and all("KZT" in answer for answer in answers)
+    assert "too fast" not in out
 
 
 def test_links_are_shown_with_their_url_and_styles_follow_entities() -> None:
