@@ -137,9 +137,9 @@ async def test_chart_with_fewer_than_two_days_says_so(
     database_url: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     from sources.ingest import Ingestor
-    from tests.paths import SEED_PAGE
+    from tests.paths import seed_page
 
-    await Ingestor(sessions).ingest_paths([SEED_PAGE])
+    await Ingestor(sessions).ingest_paths([seed_page()])
     async with running_bot(database_url, sessions, demo=False) as bench:
         bench.app.bot_data.clock = lambda: datetime(2025, 12, 12, tzinfo=UTC)
         reply = only(await bench.chat.send("/chart kzt"))

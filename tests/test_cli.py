@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.paths import RATES, SEED_PAGE, head_revision
+from tests.paths import RATES, head_revision, seed_page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def rates_by_currency(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str,
 
 @pytest.mark.usefixtures("cli_env")
 def test_seed_page_gives_six_stories_and_five_rates(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "ingest", str(SEED_PAGE))
+    code, out, err = run(capsys, "ingest", str(seed_page()))
     assert code == 0, err
     assert "6 stories added" in out and "5 rates added" in out
     rates = rates_by_currency(capsys)
@@ -93,7 +93,7 @@ def test_every_recorded_bank_file_imports(capsys: pytest.CaptureFixture[str]) ->
 
 @pytest.mark.usefixtures("cli_env")
 def test_ingest_twice_adds_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-    files = [str(SEED_PAGE), str(RATES / "nbk_get_rates_fdate_01.04.2026.xml")]
+    files = [str(seed_page()), str(RATES / "nbk_get_rates_fdate_01.04.2026.xml")]
     assert run(capsys, "ingest", *files)[0] == 0
     code, out, _ = run(capsys, "ingest", *files)
     assert code == 0
@@ -105,7 +105,7 @@ def test_ingest_twice_adds_nothing(capsys: pytest.CaptureFixture[str]) -> None:
 def test_older_page_never_overrides_newer_official_rates(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    run(capsys, "ingest", str(RATES / "nbk_get_rates_fdate_03.04.2026.xml"), str(SEED_PAGE))
+    run(capsys, "ingest", str(RATES / "nbk_get_rates_fdate_03.04.2026.xml"), str(seed_page()))
     assert rates_by_currency(capsys)["KZT"]["source"] == "nbk"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sources.detect import HEAD_BYTES, detect_format
-from tests.paths import SEED_PAGE
+from tests.paths import seed_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -47,7 +47,7 @@ def test_pages() -> None:
 
 
 def test_seed_page() -> None:
-    assert detect_format(_head(SEED_PAGE)) == "page"
+    assert detect_format(_head(seed_page())) == "page"
 
 
 def test_jsonl() -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from sources.page import looks_like_page, parse_date_line, parse_page
-from tests.paths import SEED_PAGE
+from tests.paths import seed_page
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    return SEED_PAGE.read_text(encoding="utf-8")
+    return seed_page().read_text(encoding="utf-8")
 
 
 def test_seed_gives_six_stories_and_five_rates(seed_text: str) -> None:

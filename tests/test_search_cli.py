@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from bot.cli import main
-from tests.paths import SEED_PAGE
+from tests.paths import seed_page
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def seeded(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "ingest", str(SEED_PAGE))
+    code, _, err = run(capsys, "ingest", str(seed_page()))
     assert code == 0, err
 
 
