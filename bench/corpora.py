@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPORA = SHARED / "corpora"
 TASHKENT = timezone(timedelta(hours=5))
+
+
+def shared_file(*parts: str) -> Path:
+    """A file under ``../shared``; without it, say so in one line and exit 2.
+
+    The corpora are other people's texts: they sit beside the repository for the team
+    and CI, never inside it, so a bare clone cannot run the benchmarks that read them.
+    """
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        print(
+            f"this benchmark reads ../shared/{'/'.join(parts)}, which is not beside the "
+            "repository (the team and CI have it; a bare clone does not)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return path
 
 
 def kz_gov_stories() -> Iterator[dict[str, object]]:
     """Each Kazakh/English headline pair as two stories, one per language."""
-    path = CORPORA / "kz_gov_titles_kk_en.tsv"
+    path = shared_file("corpora", "kz_gov_titles_kk_en.tsv")
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         kazakh, _, english = line.partition("\t")
         if english.strip():
@@ -32,7 +49,7 @@ def _upl_date(text: str) -> str | None:
 
 def upl_stories() -> Iterator[dict[str, object]]:
     """The Russian stories with full text, their link and date."""
-    data = json.loads((CORPORA / "upl_uz_posts_ru.json").read_text(encoding="utf-8"))
+    data = json.loads(shared_file("corpora", "upl_uz_posts_ru.json").read_text(encoding="utf-8"))
     for category, posts in data.items():
         for post in posts:
             yield {

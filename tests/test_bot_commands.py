@@ -136,12 +136,13 @@ async def test_chart_is_a_png_with_a_caption_and_period_buttons(bench: Bench) ->
 async def test_chart_with_fewer_than_two_days_says_so(
     database_url: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
+    from bot.demo import DEMO_DIR
     from sources.ingest import Ingestor
-    from tests.paths import seed_page
 
-    await Ingestor(sessions).ingest_paths([seed_page()])
+    # One of the project's own demo pages: one day of rates.
+    await Ingestor(sessions).ingest_paths([DEMO_DIR / "rates-2026-11-27.txt"])
     async with running_bot(database_url, sessions, demo=False) as bench:
-        bench.app.bot_data.clock = lambda: datetime(2025, 12, 12, tzinfo=UTC)
+        bench.app.bot_data.clock = lambda: datetime(2026, 11, 28, tzinfo=UTC)
         reply = only(await bench.chat.send("/chart kzt"))
     assert "Only 1 day of KZT rates is stored" in reply.text
     assert "needs at least two" in reply.text

@@ -46,6 +46,10 @@ def test_pages() -> None:
     assert detect_format(_head(FIXTURES / "pages" / "no_date.txt")) == "page"
 
 
+def test_our_own_english_page() -> None:
+    assert detect_format(_head(FIXTURES / "pages" / "en_page.txt")) == "page"
+
+
 def test_seed_page() -> None:
     assert detect_format(_head(seed_page())) == "page"
 

@@ -19,7 +19,7 @@ from sources.ingest import Ingestor, prepare_story
 from storage.models import RateRow
 from storage.rates import list_newest_quotes
 from storage.stories import count_stories, list_latest_stories
-from tests.paths import FIXTURES, RATES, seed_page
+from tests.paths import FIXTURES, RATES
 
 
 async def test_a_failure_midway_leaves_nothing_of_the_file(
@@ -30,7 +30,7 @@ async def test_a_failure_midway_leaves_nothing_of_the_file(
 
     # The page's stories are written first, then its rates fail: both must be gone.
     monkeypatch.setattr(ingest, "add_rates", broken_add_rates)
-    report = await Ingestor(sessions).ingest_file(seed_page())
+    report = await Ingestor(sessions).ingest_file(FIXTURES / "pages" / "en_page.txt")
     assert report.error is not None and "database refused it" in report.error
     assert report.stories_added == 0
     async with sessions() as session:

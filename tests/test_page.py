@@ -64,6 +64,24 @@ def test_seed_rates(seed_text: str) -> None:
     assert tjs.change == Decimal("-0.0505700625230")
 
 
+def test_our_own_page_gives_six_whole_dated_stories_and_five_rates() -> None:
+    result = parse_page((PAGES / "en_page.txt").read_text(encoding="utf-8"))
+    assert result.page_date == date(2025, 12, 11)
+    assert [q.currency for q in result.rates] == ["KGS", "KZT", "TJS", "UZS", "TMT"]
+    assert result.warnings == []
+    titles = [story.title for story in result.stories]
+    assert titles[0] == "Kazakhstan Plans to Double Its Dairy Output by 2028"
+    assert titles[-1] == "Turkmen Gas Exports Rise as New Pipeline Section Opens"
+    assert len(titles) == 6
+    for story in result.stories:
+        assert story.published == datetime(2025, 12, 11, tzinfo=UTC)
+        assert (story.lang, story.source, story.url) == ("en", "page", None)
+        assert story.title not in story.text
+        assert "\u00a0" not in story.text
+        assert 0 < len(story.summary) <= 280
+    assert "\n\n" in result.stories[0].text
+
+
 def test_change_converts_the_usd_percentage_to_per_usd_terms() -> None:
     result = parse_page("• KZT/USD = 0.00200 0.5%\n2025-12-11\n")
     (quote,) = result.rates

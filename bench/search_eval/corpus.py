@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.corpora import SHARED, kz_gov_stories, upl_stories
+from bench.corpora import kz_gov_stories, shared_file, upl_stories
 from core.countries import find_countries
 from core.search import SearchDoc
 from sources.page import parse_page
 
 HERE = Path(__file__).resolve().parent
-SEED_PAGE = SHARED / "seed" / "timesca-page-2025-12-11.txt"
 _UPL_NUMBER = re.compile(r"/(\d+)-news\.html")
 # Undated corpus items get a date spread over these years, the same one every run.
 _UNDATED_FROM = datetime(2016, 1, 1, tzinfo=UTC)
@@ -77,7 +76,9 @@ def load_items() -> list[Item]:
         items.append(
             _item(f"upl:{found.group(1)}", str(story["title"]), str(story["text"]), "", published)
         )
-    page = parse_page(SEED_PAGE.read_text(encoding="utf-8"))
+    page = parse_page(
+        shared_file("seed", "timesca-page-2025-12-11.txt").read_text(encoding="utf-8")
+    )
     for number, draft in enumerate(page.stories):
         items.append(
             _item(f"seed:{number}", draft.title, draft.text, draft.summary, draft.published)
