@@ -19,6 +19,7 @@ from core.telegram_text import escape
 from handlers.context import BotContext
 from handlers.money import answer_rates, cmd_convert, current_rates
 from handlers.render_money import (
+    convert_usage,
     rate_usage,
     render_missing_rate,
     render_parse_failure,
@@ -102,7 +103,8 @@ async def answer_if_rate_question(update: Update, context: BotContext, text: str
 async def cmd_convert_or_rate(update: Update, context: BotContext) -> None:
     """/convert: a conversion with an amount, the rate without one (``/convert eur kzt``)."""
     message = update.effective_message
-    if not await answer_if_rate_question(
-        update, context, command_args(message.text if message else "")
-    ):
+    words = command_args(message.text if message else "")
+    if not words:
+        await reply_html(update, context, f"{convert_usage()}\n{rate_usage()}")
+    elif not await answer_if_rate_question(update, context, words):
         await cmd_convert(update, context)

@@ -202,3 +202,8 @@ async def test_an_empty_store_says_no_rates_yet(
 async def test_a_missing_currency_is_named(banks: Bench) -> None:
     reply = only(await banks.chat.send("USD/ISK"))
     assert "ISK" in reply.text and "/rates" in reply.text
+
+
+async def test_convert_alone_shows_both_usages(bench: Bench) -> None:
+    reply = only(await bench.chat.send("/convert"))
+    assert reply.text.startswith("Usage: /convert") and "/convert eur kzt" in reply.text
