@@ -106,5 +106,8 @@ async def cmd_convert_or_rate(update: Update, context: BotContext) -> None:
     words = command_args(message.text if message else "")
     if not words:
         await reply_html(update, context, f"{convert_usage()}\n{rate_usage()}")
-    elif not await answer_if_rate_question(update, context, words):
+    # A digit makes it a conversion: no need to read it twice.
+    elif any(char.isdigit() for char in words) or not await answer_if_rate_question(
+        update, context, words
+    ):
         await cmd_convert(update, context)
