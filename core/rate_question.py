@@ -47,7 +47,7 @@ LANGUAGE_CURRENCY: dict[str, str] = {
 # "rate", "exchange rate", "how much does ... cost" in the seven languages.
 _RATE_WORDS = frozenset(
     {
-        *("rate", "rates", "fx", "forex", "currency", "currencies", "price", "quote", "cost"),
+        *("rate", "rates", "fx", "forex", "currency", "currencies"),
         *("курс", "курсы", "курса", "курсе", "курсом", "курсу", "курсов", "курсах"),
         *("валюта", "валюты", "валют", "стоит", "стоимость", "почем", "цена"),
         *("бағам", "бағамы", "бағамдары", "бағамдар", "айырбастау", "валютасы"),
@@ -122,8 +122,11 @@ def parse_rate_question(text: object) -> RateQuestion | ParseFailure | None:
     if scan.numbers or len(scan.mentions) > 2:
         return None
     rate_words, codes, noise = _sort_unknown(scan.unknown)
-    asked = bool(rate_words) or bool(scan.mentions)
-    if not asked or len(noise) > (_MAX_NOISE_WORDS if rate_words else 0):
+    if not rate_words and not scan.mentions:
+        return None
+    # One stray word is forgiven only beside both a rate word and a currency: "milk price"
+    # and "tenge devaluation" are questions for the news.
+    if len(noise) > (_MAX_NOISE_WORDS if rate_words and scan.mentions else 0):
         return None
     if codes:
         return ParseFailure("unknown_currency", codes[0][:40])

@@ -207,3 +207,11 @@ async def test_a_missing_currency_is_named(banks: Bench) -> None:
 async def test_convert_alone_shows_both_usages(bench: Bench) -> None:
     reply = only(await bench.chat.send("/convert"))
     assert reply.text.startswith("Usage: /convert") and "/convert eur kzt" in reply.text
+
+
+async def test_bad_rate_questions_are_explained_in_every_language(speaker: Bench) -> None:
+    english = speaker.aida.language_code == "en"
+    for text in ("usd usd", "курс xyz"):
+        reply = only(await speaker.chat.send(text))
+        assert "/convert eur kzt" in reply.text
+        assert english == ("Both currencies" in reply.text or "I do not know" in reply.text)
