@@ -36,7 +36,7 @@ from handlers.errors import on_error
 from handlers.flood import FLOOD_GROUP, FloodGuard, FloodLimiter
 from handlers.inline import on_inline_query
 from handlers.menus import set_command_menus
-from handlers.money import cmd_convert, cmd_rates, on_convert_button
+from handlers.money import cmd_rates, on_convert_button
 from handlers.news import cmd_news, on_more_about_country, on_news_page
 from handlers.prefs import (
     cmd_lang,
@@ -45,6 +45,7 @@ from handlers.prefs import (
     on_digest_button,
     on_settings_button,
 )
+from handlers.rate_answer import cmd_convert_or_rate
 from handlers.start import (
     cmd_help,
     cmd_start,
@@ -81,7 +82,7 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         # Commands, in groups too (`/rates@bot` included; other bots' commands are ignored).
         # PTB tries them in order, so the ones people send most come first.
         (CommandHandler("rates", cmd_rates, _NEW), 0),
-        (CommandHandler("convert", cmd_convert, _NEW), 0),
+        (CommandHandler("convert", cmd_convert_or_rate, _NEW), 0),
         (CommandHandler("news", cmd_news, _NEW), 0),
         (CommandHandler("country", cmd_country, _NEW), 0),
         (CommandHandler("chart", cmd_chart, _NEW), 0),

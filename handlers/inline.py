@@ -1,17 +1,25 @@
-"""Inline mode: ``@bot question`` gives stories, ``@bot 100 usd kzt`` a conversion."""
+"""Inline mode: ``@bot question`` gives stories, ``@bot 100 usd kzt`` a conversion,
+``@bot kzt`` or ``@bot usd uzs`` the rate."""
 
 from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from core.exchange import Conversion, MissingRate, make_conversion
-from core.money import ConversionRequest, parse_conversion
+from core.money import ConversionRequest, ParseFailure, parse_conversion
+from core.rate_question import RateQuestion, parse_rate_question
 from core.text import shorten
 from core.types import Story
 from handlers.context import BotContext, chat_zone
 from handlers.formatting import exact
 from handlers.money import current_rates
-from handlers.render_money import rate_origin, render_conversion
+from handlers.rate_answer import rate_conversions
+from handlers.render_money import (
+    format_cross_rate,
+    rate_origin,
+    render_conversion,
+    render_rate_answer,
+)
 from handlers.render_news import render_story, story_date
 from storage.stories import list_latest_stories
 
@@ -44,6 +52,17 @@ def _conversion_result(conversion: Conversion) -> InlineQueryResultArticle:
     )
 
 
+def _rate_result(conversion: Conversion) -> InlineQueryResultArticle:
+    """The rate of one unit as a result: its title is the answer, its message the same."""
+    rate = format_cross_rate(conversion.rate)
+    return InlineQueryResultArticle(
+        id=f"r{conversion.source}{conversion.target}",
+        title=f"1 {conversion.source} = {rate} {conversion.target}",
+        description=rate_origin(conversion),
+        input_message_content=InputTextMessageContent(render_rate_answer([conversion])),
+    )
+
+
 async def _conversions(context: BotContext, request: ConversionRequest) -> list[Conversion]:
     current = await current_rates(context)
     targets = [request.target] if request.target else ["USD", "KZT", "KGS", "UZS", "TJS", "TMT"]
@@ -65,8 +84,12 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     text = inline.query.strip()[:MAX_QUERY_CHARS]
     results: list[InlineQueryResultArticle] = []
     request = parse_conversion(text) if text else None
+    question = parse_rate_question(text) if isinstance(request, ParseFailure) else None
     if isinstance(request, ConversionRequest):
         results = [_conversion_result(c) for c in await _conversions(context, request)]
+    elif isinstance(question, RateQuestion):
+        rates = await rate_conversions(context, question, inline.from_user.id)
+        results = [] if isinstance(rates, MissingRate) else [_rate_result(c) for c in rates]
     elif text:
         hits = await context.bot_data.index.search(text, limit=STORY_RESULTS)
         results = [_story_result(hit.story, context) for hit in hits]

@@ -187,13 +187,42 @@ def rate_origin(conversion: Conversion) -> str:
 def render_conversions(amount: Decimal, source: str, conversions: list[Conversion]) -> str:
     """One amount in several currencies, each line with its date and source."""
     lines = [f"<b>{_amount(amount)} {escape(source)}</b> ="]
-    for conversion in conversions:
-        when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
-        lines.append(
-            f"{currency_flag(conversion.target)} <code>{_amount(conversion.result)}</code> "
-            f"{escape(conversion.target)} · {when} · {escape(source_label(conversion.origin))}"
-        )
+    lines += [_conversion_line(c, _amount(c.result)) for c in conversions]
     return "\n".join(lines)
+
+
+def _conversion_line(conversion: Conversion, figure: str) -> str:
+    when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
+    return (
+        f"{currency_flag(conversion.target)} <code>{escape(figure)}</code> "
+        f"{escape(conversion.target)} · {when} · {escape(source_label(conversion.origin))}"
+    )
+
+
+def render_rate_answer(conversions: list[Conversion]) -> str:
+    """The rate of one unit, as the answer to a rate question without an amount.
+
+    One pair reads ``1 USD = 472.31 KZT`` over its date and source; one unit in several
+    currencies is laid out as ``render_conversions`` does, with the rate in place of a
+    rounded amount (one unit of UZS is worth a fraction of a kopeck).
+    """
+    first = conversions[0]
+    if len(conversions) == 1:
+        return "\n".join(
+            [
+                f"<b>1 {escape(first.source)} = {escape(format_cross_rate(first.rate))} "
+                f"{escape(first.target)}</b>",
+                escape(rate_origin(first)),
+            ]
+        )
+    lines = [f"<b>1 {escape(first.source)}</b> ="]
+    lines += [_conversion_line(c, format_cross_rate(c.rate)) for c in conversions]
+    return "\n".join(lines)
+
+
+def rate_usage() -> str:
+    """How to ask for a rate without an amount, with examples."""
+    return escape(_("Ask for a rate like this: usd kzt, euro to tenge, /convert eur kzt, or kzt."))
 
 
 def convert_usage() -> str:
@@ -221,12 +250,13 @@ def _failure_reason(failure: ParseFailure) -> str:
     return reasons.get(failure.reason, _("I cannot read that conversion."))
 
 
-def render_parse_failure(failure: ParseFailure) -> str:
-    """What could not be read, quoting the piece that was not understood, and the usage."""
+def render_parse_failure(failure: ParseFailure, usage: str | None = None) -> str:
+    """What could not be read, quoting the piece that was not understood, and the usage
+    (``usage``, escaped HTML; the /convert usage by default)."""
     line = escape(_failure_reason(failure))
     if failure.fragment and failure.reason not in ("empty", "no_amount", "no_currency"):
         line += " " + escape(_("Not understood: {fragment}").format(fragment=failure.fragment))
-    return f"{line}\n{convert_usage()}"
+    return f"{line}\n{usage or convert_usage()}"
 
 
 def render_missing_rate(currency: str) -> str:

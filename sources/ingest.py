@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.countries import find_countries
 from core.types import RateQuote, StoryDraft
 from core.urls import canonical_url
-from sources.banks import BankFormatError, parse_bank
+from sources.banks import BankFormatError, parse_bank, refusal_reason
 from sources.banks import nbkr as nbkr_bank
 from sources.detect import HEAD_BYTES, detect_format
 from sources.feeds import FeedError, parse_feed
@@ -85,7 +85,10 @@ def _sniff(path: Path) -> tuple[str, int]:
         raise IngestError("empty file")
     kind = detect_format(head)
     if kind is None:
-        raise IngestError("unrecognised format: not a news page, feed, JSON Lines or bank file")
+        reason = refusal_reason(head)
+        raise IngestError(
+            reason or "unrecognised format: not a news page, feed, JSON Lines or bank file"
+        )
     return kind, size
 
 

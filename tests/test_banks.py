@@ -339,7 +339,7 @@ def test_cbr_falls_back_to_value_over_nominal() -> None:
 
 def test_windows_1251_is_decoded_by_the_declaration() -> None:
     data = """<?xml version="1.0" encoding="windows-1251"?>
-<ValCurs Date="25.04.2026"><Valute><CharCode>USD</CharCode><Nominal>1</Nominal>
+<ValCurs Date="25.04.2026"><Valute ID="R01235"><CharCode>USD</CharCode><Nominal>1</Nominal>
 <Name>Доллар США</Name><Value>нет данных</Value></Valute></ValCurs>""".encode("cp1251")
     assert detect_bank(data) == "cbr"
     # The Cyrillic in the message proves the bytes were read as windows-1251.

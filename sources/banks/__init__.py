@@ -14,7 +14,7 @@ from core.types import RateQuote
 from sources.banks import cbr, cbt, cbu, nbk, nbkr, nbt
 from sources.banks.xml import BankFormatError
 
-__all__ = ["BANKS", "BankFormatError", "detect_bank", "parse_bank"]
+__all__ = ["BANKS", "BankFormatError", "detect_bank", "parse_bank", "refusal_reason"]
 
 _PARSERS: dict[str, Callable[[bytes], list[RateQuote]]] = {
     "nbk": nbk.parse,
@@ -35,7 +35,8 @@ _ROOT = re.compile(
 )
 _VALCURS_DATE = re.compile(r"<ValCurs\b[^>]*?\bDate\s*=\s*[\"']\s*([^\"']*)[\"']")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DOTTED_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+# CBR's own valute codes; no other bank's ValCurs has them (see ``cbr.VALUTE_ID``).
+_CBR_VALUTE_ID = re.compile(r"<Valute\b[^>]*?\bID\s*=\s*[\"']R\d{5}[A-Z]?[\"']")
 
 
 def detect_bank(data: bytes) -> str | None:
@@ -98,13 +99,31 @@ def _decode_head(head: bytes) -> str:
 
 
 def _detect_valcurs(head: str) -> str | None:
-    # NBT copied CBR's layout; the date style and CBR-only fields tell them apart.
+    # NBT and Moldova's central bank copied CBR's layout (NBT even its name attribute):
+    # NBT's ISO date and CBR's own valute IDs tell them apart; anything else is neither.
     match = _VALCURS_DATE.search(head)
-    if match is not None:
-        if _ISO_DATE.fullmatch(match.group(1).strip()):
-            return "nbt"
-        if _DOTTED_DATE.fullmatch(match.group(1).strip()):
-            return "cbr"
-    if "<NumCode>" in head or "<VunitRate>" in head:
+    if match is not None and _ISO_DATE.fullmatch(match.group(1).strip()):
+        return "nbt"
+    if _CBR_VALUTE_ID.search(head):
         return "cbr"
     return None
+
+
+def refusal_reason(data: bytes) -> str | None:
+    """Why a file laid out like a bank's is not read, in one line; None for other files.
+
+    A ``<ValCurs>`` file that is neither CBR's nor NBT's (the National Bank of
+    Moldova's, for one, with ``name="Official exchange rate"``) would otherwise be
+    read as Russia's rates.
+    """
+    head = _decode_head(data[:_HEAD_BYTES])
+    match = _ROOT.match(head)
+    if match is None or match.group(1) != "ValCurs" or _detect_valcurs(head) is not None:
+        return None
+    found = _VALCURS_DATE.search(head)
+    date_text = found.group(1).strip()[:20] if found else ""
+    return (
+        f"a ValCurs rates file of no bank we read: its valute IDs are not CBR's (R01235) "
+        f"and its Date {date_text!r} is not NBT's YYYY-MM-DD (Moldova's central bank, "
+        "for one, publishes this layout)"
+    )

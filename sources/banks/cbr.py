@@ -9,9 +9,13 @@ currencies, which makes it the fallback when a home bank is down.
 
 from __future__ import annotations
 
+import re
+
 from core.types import RateQuote
 from sources.banks.valcurs import parse_valcurs
 
+# CBR's own valute codes ("R01235" is USD, "R01020A" AZN): no other bank's ValCurs has them.
+VALUTE_ID = re.compile(r"R\d{5}[A-Z]?")
 SOURCE = "cbr"
 BASE = "RUB"
 _WHAT = "CBR"
@@ -27,7 +31,8 @@ def parse(data: bytes) -> list[RateQuote]:
         RUB per USD and every other currency per USD; ``change`` is None.
 
     Raises:
-        BankFormatError: Not a CBR file (an NBT file included), or a bad field.
+        BankFormatError: Not a CBR file (an NBT or Moldovan file included: every row
+            must carry CBR's ``R01235``-style ID), or a bad field.
     """
     return parse_valcurs(
         data,
@@ -36,4 +41,6 @@ def parse(data: bytes) -> list[RateQuote]:
         unit_rate=True,
         base=BASE,
         source=SOURCE,
+        row_id=VALUTE_ID,
+        row_id_example="R01235",
     )

@@ -3,10 +3,14 @@
 Both have ``<Valute>`` rows of ``CharCode``, ``Nominal`` and ``Value`` (base currency
 per Nominal units). They differ in the date style, in CBR's extra ``VunitRate``, and
 in which bank's currency is the base; ``parse_valcurs`` takes those as arguments.
+Other central banks (Moldova's, for one) publish the same layout with dotted dates:
+CBR's files are told from theirs by CBR's own valute IDs (``R01235``), NBT's by its
+ISO dates; the ``name`` attribute tells nothing (NBT's copies CBR's).
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
@@ -33,6 +37,8 @@ def parse_valcurs(
     unit_rate: bool,
     base: str,
     source: str,
+    row_id: re.Pattern[str] | None = None,
+    row_id_example: str = "",
 ) -> list[RateQuote]:
     """Parse a ``<ValCurs>`` file into quotes per USD.
 
@@ -43,6 +49,9 @@ def parse_valcurs(
         unit_rate: Read ``VunitRate`` (per one unit) when a row has it.
         base: The bank's own currency.
         source: Source name for the quotes.
+        row_id: The shape every ``Valute ID`` must have when only this bank's files
+            have it (CBR's ``R01235``), so another bank's ValCurs is refused.
+        row_id_example: One such ID, for the message.
 
     Returns:
         ``base`` per USD and every other currency per USD; ``change`` is None.
@@ -65,8 +74,18 @@ def parse_valcurs(
             f"{not_a_file(what)}: Date {date_text[:20]!r} is not {shape}"
         ) from exc
     rows = root.findall("Valute")
+    if row_id is not None:
+        _check_ids(rows, row_id, f"{what}-style ({row_id_example})", what)
     table = first_per_code(_row(row, what, unit_rate) for row in rows)
     return finish(base, what, day, table, None, source)
+
+
+def _check_ids(rows: list[Element], row_id: re.Pattern[str], shape: str, what: str) -> None:
+    for row in rows:
+        found = (row.get("ID") or "").strip()
+        if not row_id.fullmatch(found):
+            # Other banks (Moldova's, for one) copied the layout but number rows their way.
+            raise BankFormatError(f"{not_a_file(what)}: Valute ID {found[:20]!r} is not {shape}")
 
 
 def _row(row: Element, what: str, unit_rate: bool) -> tuple[str, Decimal]:
