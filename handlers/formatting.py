@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, match_skeleton
 from babel.numbers import NumberPattern, format_percent, parse_pattern
 
+from core.exchange import format_decimal
 from locales import current_language
 
 
@@ -33,9 +34,17 @@ def _number_pattern(places: int, group: bool) -> NumberPattern:
 
 
 def number(value: Decimal | int, places: int = 0, *, group: bool = True) -> str:
-    """``value`` with exactly ``places`` decimals, grouped the way the reader groups digits."""
+    """``value`` with exactly ``places`` decimals, grouped the way the reader groups digits.
+
+    A figure Babel cannot format (its quantize fails on dozens of digits) is shown in
+    plain digits instead: an odd stored number must never cost a reply or a digest.
+    """
     pattern = _number_pattern(places, group)
-    return str(pattern.apply(value, babel_locale(current_language()), decimal_quantization=True))
+    locale = babel_locale(current_language())
+    try:
+        return str(pattern.apply(value, locale, decimal_quantization=True))
+    except (ArithmeticError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        return format_decimal(Decimal(value))
 
 
 def exact(value: Decimal) -> str:
