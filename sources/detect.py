@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 
 from sources.banks import detect_bank
 from sources.page import looks_like_page
+from sources.prolog import find_root_element
 
 __all__ = ["HEAD_BYTES", "detect_format"]
 
 HEAD_BYTES = 64 * 1024
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# After the XML declaration, comments, processing instructions and a DOCTYPE (its
-# internal subset included) the root element decides.
-_FEED_ROOT = re.compile(
-    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
-    r"<(?:rss|feed|(?:[A-Za-z_][\w.-]*:)?RDF)[\s/>]",
-    re.DOTALL | re.IGNORECASE,
-)
+_FEED_ROOTS = ("rss", "feed")
 
 
 def _markup_view(head: bytes) -> str:
@@ -28,6 +22,17 @@ def _markup_view(head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head.decode("utf-16", errors="ignore")
     return head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+
+
+def _is_feed(markup: str) -> bool:
+    # After the XML declaration, comments, processing instructions and a DOCTYPE (its
+    # internal subset included) the root element decides.
+    root = find_root_element(markup)
+    if root is None or not (root.follower.isspace() or root.follower in ("/", ">")):
+        return False
+    if ":" in root.name:
+        return root.local_name.upper() == "RDF"
+    return root.name.lower() in _FEED_ROOTS or root.name.upper() == "RDF"
 
 
 def _utf8_text(head: bytes) -> str | None:
@@ -77,7 +82,7 @@ def detect_format(head: bytes) -> str | None:
     bank = detect_bank(head)
     if bank is not None:
         return bank
-    if _FEED_ROOT.match(_markup_view(head)):
+    if _is_feed(_markup_view(head)):
         return "feed"
     if _is_jsonl(body, truncated):
         return "jsonl"
