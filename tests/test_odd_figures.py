@@ -1,5 +1,5 @@
-"""Every view of a stored figure renders or degrades, whatever the figure: /rates, /convert
-and the digest on SQLite and PostgreSQL.
+"""Every view of a stored figure renders or degrades, whatever the figure: /rates, /convert,
+/stats and the digest on SQLite and PostgreSQL.
 
 The absurd rows here are written straight into ``rates``, as a store filled before the
 plausibility check existed would hold them; the door itself is tested in test_plausibility.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,9 +21,11 @@ from core.types import RateQuote
 from handlers.formatting import number
 from handlers.render_digest import render_digest
 from locales import in_language
+from sources.ingest import Ingestor
 from storage.rates import add_rates
 from tests.bot_bench import only, running_bot
 from tests.digest_support import add_story, add_subscriber, at, run_pass
+from tests.paths import RATES
 
 HUGE = Decimal("1e43")
 TINY = Decimal("1e-30")
@@ -88,3 +91,18 @@ def test_a_rates_line_that_cannot_render_is_left_out(monkeypatch: pytest.MonkeyP
     text = render_digest(date(2026, 11, 28), rates, [])
     assert "Daily digest for November 28, 2026" in text and "1 USD" not in text
     assert "Nothing new about your countries" in text
+
+
+async def test_stats_lists_the_figures_held_back(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    bad = tmp_path / "nbk_bad.xml"
+    text = (RATES / "nbk_get_rates_fdate_03.04.2026.xml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("<description>472.31</description>", "<description>1e29"
+                                "</description>"), encoding="utf-8")  # fmt: skip
+    assert (await Ingestor(sessions).ingest_file(bad)).rates_rejected > 0
+    settings: dict[str, object] = {"admin_ids": (1001,), "fetch_sources": False}
+    async with running_bot(database_url, sessions, demo=False, settings=settings) as bench:
+        reply = only(await bench.chat.send("/stats"))
+    assert "Rates held back as implausible: " in reply.text
+    assert "· 4/3/2026 · NBK: outside 0.0001–10000000 per USD" in reply.text
