@@ -12,6 +12,8 @@ from sources.prolog import find_root_element
 __all__ = ["HEAD_BYTES", "detect_format"]
 
 HEAD_BYTES = 64 * 1024
+# How many non-blank lines of the head may show that a file is JSON Lines.
+JSONL_PROBE_LINES = 20
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _FEED_ROOTS = ("rss", "feed")
@@ -45,20 +47,24 @@ def _utf8_text(head: bytes) -> str | None:
         return None
 
 
-def _is_jsonl(body: bytes, truncated: bool) -> bool:
-    # Only the first line counts: a bad line further down is the parser's business.
-    stripped = body.lstrip()
-    first, newline, _ = stripped.partition(b"\n")
-    text = _utf8_text(first)
+def _is_object_line(line: bytes) -> bool:
+    text = _utf8_text(line)
     if text is None:
         return False
     try:
         return isinstance(json.loads(text), dict)
-    except ValueError:
-        # A first line longer than the head cannot be parsed; its start decides.
-        return truncated and not newline and text.startswith('{"')
-    except RecursionError:
+    except (ValueError, RecursionError):
         return False
+
+
+def _is_jsonl(body: bytes, truncated: bool) -> bool:
+    # Any one valid object among the first lines claims the file: a broken first line
+    # is the parser's to report (FILE:LINE), not a reason to refuse every good line.
+    pieces = body.split(b"\n")
+    # A line longer than what is left of the head cannot be parsed; its start decides.
+    open_tail = pieces.pop().strip() if truncated else b""
+    lines = [line for line in pieces if line.strip()][:JSONL_PROBE_LINES]
+    return any(map(_is_object_line, lines)) or open_tail.startswith(b'{"')
 
 
 def detect_format(head: bytes) -> str | None:
