@@ -15,6 +15,7 @@ from core.types import RateQuote, StoryDraft
 from core.urls import canonical_url
 from sources.banks import BankFormatError, parse_bank
 from sources.banks import nbkr as nbkr_bank
+from sources.banks.dropped import collect_dropped_rows
 from sources.detect import HEAD_BYTES, detect_format
 from sources.feeds import FeedError, parse_feed
 from sources.jsonl import LineError, iter_jsonl_file
@@ -219,11 +220,13 @@ class Ingestor:
     ) -> None:
         assert report.kind is not None
         data = _read_document(path, size)
-        if report.kind == "nbkr":
-            quotes = await nbkr_quotes(session, data)
-            stories: list[StoryDraft] = []
-        else:
-            stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
+        with collect_dropped_rows() as dropped:
+            if report.kind == "nbkr":
+                quotes = await nbkr_quotes(session, data)
+                stories: list[StoryDraft] = []
+            else:
+                stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
+        report.problems += [f"{path.name}: {reason}" for reason in dropped]
         if stories:
             added = await add_stories(session, [prepare_story(story) for story in stories])
             report.stories_added, report.stories_duplicate = added.added, added.duplicates

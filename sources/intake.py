@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.types import RateQuote, StoryDraft
 from sources.banks import BankFormatError, parse_bank
+from sources.banks.dropped import collect_dropped_rows
 from sources.catalog import SourceSpec
 from sources.decoding import DecodeError, to_parser_bytes
 from sources.feeds import FeedError, parse_feed
@@ -79,7 +80,9 @@ async def store_body(
     """
     try:
         data = to_parser_bytes(body, charset)
-        stories, quotes, problems = await _parse(session, spec, data)
+        with collect_dropped_rows() as dropped:
+            stories, quotes, problems = await _parse(session, spec, data)
+        problems += dropped
     except (DecodeError, FeedError, BankFormatError, IngestError, UnicodeDecodeError) as exc:
         raise SourceError(str(exc)) from None
     intake = Intake(problems=problems)
