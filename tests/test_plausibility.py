@@ -174,3 +174,17 @@ def test_newsbot_sources_lists_what_was_held_back(
     assert "rates held back as implausible: " in out
     assert "E+27 · 4/4/2026 · NBK: outside 0.0001–10000000 per USD" in out
     assert "... and " in out  # the newest 20 are listed, the rest counted
+
+
+def test_the_readme_lists_the_bounds_of_the_code() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+    def shown(value: Decimal) -> str:
+        return f"{value.normalize():,f}"
+
+    rows = list(BOUNDS.items())
+    rows.append(("any other", DEFAULT_BOUNDS))
+    for code, bounds in rows:
+        move = f"{(bounds.daily_move * 100).normalize():f} %"
+        row = f"| {code} | {shown(bounds.low)} – {shown(bounds.high)} | {move} |"
+        assert row in readme, row
