@@ -68,6 +68,24 @@ async def test_rates_and_convert_answer_with_absurd_stored_figures(
     assert "Rate: 1 UZS = " in tiny.text
 
 
+async def test_a_chart_of_absurd_figures_is_still_drawn(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session, session.begin():
+        await add_rates(
+            session,
+            [
+                RateQuote("KZT", Decimal("472.31"), None, date(2026, 11, 25), "nbk"),
+                RateQuote("KZT", HUGE, None, date(2026, 11, 26), "nbk"),
+                RateQuote("KZT", TINY, None, date(2026, 11, 27), "nbk"),
+            ],
+        )
+    async with running_bot(database_url, sessions, demo=False) as bench:
+        replies = await bench.chat.send("/chart kzt 7d")
+    assert all("Sorry" not in (reply.text or "") for reply in replies)
+    assert any(reply.photo is not None for reply in replies)
+
+
 async def test_a_digest_is_sent_whatever_the_stored_rates(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
