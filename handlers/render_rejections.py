@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_percent
 
 from core.plausibility import bounds_of
-from handlers.formatting import babel_locale, numeric_day
+from handlers.formatting import babel_locale, exact, numeric_day
 from handlers.render_money import source_label
 from locales import _, current_language, ngettext
 from storage.rate_rejections import StoredRejection
@@ -16,6 +16,18 @@ from storage.rate_rejections import StoredRejection
 def _plain(value: Decimal) -> str:
     # Bounds are round figures; plain digits read the same in every language.
     return format(value.normalize(), "f")
+
+
+def _figure(stored: str) -> str:
+    # Ordinary sizes read as the reader writes numbers; absurd ones keep their short
+    # exponent form (1E+43), which says more than forty-four digits.
+    try:
+        value = Decimal(stored)
+    except InvalidOperation:
+        return stored
+    if value.is_finite() and Decimal("1e-6") <= abs(value) < Decimal("1e12"):
+        return exact(value)
+    return stored
 
 
 def rejection_reason(rejection: StoredRejection) -> str:
@@ -31,7 +43,7 @@ def rejection_reason(rejection: StoredRejection) -> str:
             "too far from {previous} on {date}: at most {move} in {days} days",
             days,
         ).format(
-            previous=rejection.previous_figure,
+            previous=_figure(rejection.previous_figure),
             date=numeric_day(rejection.previous_as_of),
             move=move,
             days=days,
@@ -43,6 +55,6 @@ def rejection_reason(rejection: StoredRejection) -> str:
 def rejection_line(rejection: StoredRejection) -> str:
     """``KZT 1E+29 · 01/05/2026 · NBK: outside 50–5000 per USD`` (plain text)."""
     return (
-        f"{rejection.currency} {rejection.figure} · {numeric_day(rejection.as_of)} · "
+        f"{rejection.currency} {_figure(rejection.figure)} · {numeric_day(rejection.as_of)} · "
         f"{source_label(rejection.source)}: {rejection_reason(rejection)}"
     )
