@@ -15,9 +15,11 @@ from bot.commands import CommandError
 from bot.settings import Settings
 from bot.store import open_store
 from core.types import RateQuote
+from handlers.render_rejections import rejection_line
 from sources.catalog import CatalogError, SourceSpec, load_catalog
 from sources.fetcher import MAX_BACKFILL_DAYS, SourceReport, fetch_pass
 from storage.models import utc_now
+from storage.rate_rejections import StoredRejection, count_rejections, list_rejections
 from storage.rates import list_daily_rates
 from storage.source_state import SourceState, list_source_states
 
@@ -34,6 +36,8 @@ MAX_HISTORY_DAYS = 3660
 _CODE = re.compile(r"[A-Za-z]{3}")
 # Details per failed backfill day shown before "... and N more".
 _SHOWN_DAYS = 5
+# Held-back rate figures listed under the sources, newest first.
+_SHOWN_REJECTIONS = 20
 
 
 def backfill_date(text: str) -> date:
@@ -141,6 +145,8 @@ def describe_fetch(report: SourceReport, zone: tzinfo) -> str:
             f"{_count(intake.rates_added, 'rate', 'rates')} added, {intake.rates_updated} updated, "
             f"{intake.rates_unchanged} unchanged (as of {span})"
         )
+    if intake.rates_rejected:
+        parts.append(f"{intake.rates_rejected} held back as implausible")
     if intake.problems:
         parts.append(_count(len(intake.problems), "note", "notes"))
     return head + "; ".join(parts or ["nothing new"])
@@ -213,13 +219,26 @@ async def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     catalog = _catalog(settings)
     async with open_store(settings) as sessions, sessions() as session:
         states = await list_source_states(session)
+        held = await count_rejections(session)
+        recent = await list_rejections(session, limit=_SHOWN_REJECTIONS)
     zone = ZoneInfo(settings.timezone)
     if args.json:
         rows = [_source_json(s, states.get(s.name) or SourceState(s.name), zone) for s in catalog]
         print(json.dumps(rows, ensure_ascii=False))
     else:
         print(render_sources(catalog, states, zone))
+        if held:
+            print(render_rejections(held, recent))
     return 0
+
+
+def render_rejections(count: int, recent: list[StoredRejection]) -> str:
+    """The rate figures held back as implausible: how many, then the newest ones."""
+    lines = [f"rates held back as implausible: {count}"]
+    lines += [f"    {rejection_line(rejection)}" for rejection in recent]
+    if count > len(recent):
+        lines.append(f"    ... and {count - len(recent)} more")
+    return "\n".join(lines)
 
 
 def history_json(quotes: list[RateQuote]) -> list[dict[str, str]]:

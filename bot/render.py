@@ -151,6 +151,8 @@ def describe_report(report: FileReport) -> str:
             f"{_count(report.rates_added, 'rate', 'rates')} added, {report.rates_updated} updated, "
             f"{report.rates_unchanged} unchanged"
         )
+    if report.rates_rejected:
+        parts.append(f"{report.rates_rejected} held back as implausible")
     if report.problems:
         parts.append(_count(len(report.problems), "problem", "problems"))
     return f"{report.path}: {report.kind}: " + "; ".join(parts or ["nothing to import"])

@@ -57,9 +57,33 @@ _BLOCK_TAGS = frozenset(
 # Elements whose content is never reader-visible text.
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "math", "title"})
 
-# Invisible characters that only get in the way of matching and display. Zero-width
-# joiners are kept: some scripts and emoji need them.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
+# Format characters (Unicode category Cf) are invisible, yet a bidi override (U+202E)
+# shows a title backwards and tag characters can hide text. All are dropped except the
+# zero-width non-joiner and joiner, which Persian script and emoji sequences need, and
+# the visible number signs of Arabic script (KEPT_FORMAT_CHARACTERS).
+# tests/test_text.py checks the two lists against unicodedata's Cf.
+_FORMAT_RANGES = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x070F, 0x070F),
+    (0x180E, 0x180E),
+    (0x200B, 0x200B),  # zero-width space
+    (0x200E, 0x200F),  # left-to-right and right-to-left marks
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2060, 0x2064),  # word joiner, invisible operators
+    (0x2066, 0x206F),  # bidi isolates, deprecated format characters
+    (0xFEFF, 0xFEFF),  # byte order mark
+    (0xFFF9, 0xFFFB),  # interlinear annotation
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),  # tag characters
+)
+KEPT_FORMAT_CHARACTERS = frozenset(
+    "\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u0890\u0891\u08e2\U000110bd\U000110cd"
+)
+_INVISIBLE = {code: None for low, high in _FORMAT_RANGES for code in range(low, high + 1)}
 _TAG_LIKE = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 # A sentence ends at . ! ? or … plus closing quotes, before a capitalised word.

@@ -20,6 +20,7 @@ from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
 from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from handlers.formatting import babel_locale, day, number
+from handlers.render_rejections import rejection_line
 from handlers.reply import command_args, reply_html
 from handlers.start import on_unknown_command
 from locales import _, current_language
@@ -118,6 +119,17 @@ def _rate_lines(stats: StoreStats, today: date) -> list[str]:
     ]
 
 
+def _rejection_lines(stats: StoreStats) -> list[str]:
+    if not stats.rejected_rates:
+        return []
+    heading = _("Rates held back as implausible: {count}").format(
+        count=number(stats.rejected_rates)
+    )
+    lines = [f"<b>{escape(heading)}</b>"]
+    lines += [f"• {escape(rejection_line(r))}" for r in stats.recent_rejections]
+    return [*lines, ""]
+
+
 def _error_lines(stats: StoreStats) -> list[str]:
     heading = _("Errors in the last 24 hours: {count}").format(count=number(stats.errors))
     lines = [f"<b>{escape(heading)}</b>"]
@@ -143,6 +155,7 @@ def render_stats(stats: StoreStats, today: date) -> str:
     lines += _top_lines(stats.by_source, "?")
     lines += [escape(_("By language:")), *_top_lines(stats.by_language, _("not detected")), ""]
     lines += [f"<b>{escape(rates)}</b>", *_rate_lines(stats, today), ""]
+    lines += _rejection_lines(stats)
     lines += _error_lines(stats)
     return "\n".join(lines)
 

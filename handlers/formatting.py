@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, match_skeleton
 from babel.numbers import NumberPattern, format_percent, parse_pattern
 
+from core.exchange import format_decimal
 from locales import current_language
 
 
@@ -33,9 +34,19 @@ def _number_pattern(places: int, group: bool) -> NumberPattern:
 
 
 def number(value: Decimal | int, places: int = 0, *, group: bool = True) -> str:
-    """``value`` with exactly ``places`` decimals, grouped the way the reader groups digits."""
-    pattern = _number_pattern(places, group)
-    return str(pattern.apply(value, babel_locale(current_language()), decimal_quantization=True))
+    """``value`` with exactly ``places`` decimals, grouped the way the reader groups digits.
+
+    A figure Babel cannot format (its quantize fails on dozens of digits) is shown in
+    plain digits instead: an odd stored number must never cost a reply or a digest.
+    """
+    return _apply(_number_pattern(places, group), Decimal(value), babel_locale(current_language()))
+
+
+def _apply(pattern: NumberPattern, value: Decimal, locale: Locale) -> str:
+    try:
+        return str(pattern.apply(value, locale, decimal_quantization=True))
+    except (ArithmeticError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        return format_decimal(value)
 
 
 def exact(value: Decimal) -> str:
@@ -74,7 +85,7 @@ def axis_value_labeller() -> Callable[[float], str]:
     """Axis figures in the running language (``12,195.5`` / ``12 195,5``), for a drawing thread."""
     locale = babel_locale(current_language())
     pattern = parse_pattern("#,##0.####")
-    return lambda value: str(pattern.apply(Decimal(str(float(value))), locale))
+    return lambda value: _apply(pattern, Decimal(str(float(value))), locale)
 
 
 def numeric_day(value: date) -> str:

@@ -6,6 +6,7 @@ before rendering, so numbers and dates follow the reader through ``handlers.form
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,8 @@ from core.types import RateQuote
 from handlers.formatting import long_day, number
 from handlers.names import country_name
 from locales import _, ngettext
+
+_log = logging.getLogger(__name__)
 
 TITLE_CHARS = 300
 # The five currencies of the region, in the order of the countries.
@@ -69,6 +72,16 @@ def render_section(section: DigestSection) -> str:
     return "\n".join(lines)
 
 
+def _rates_line_or_nothing(rates: Mapping[str, RateQuote]) -> str:
+    # The stories are what a digest is for: a rates line that cannot be drawn is left
+    # out, so the day's digest is still sent instead of failing on every retry.
+    try:
+        return render_rates_line(rates)
+    except (ArithmeticError, ValueError, TypeError):
+        _log.exception("digest sent without its rates line")
+        return ""
+
+
 def render_digest(
     local_date: date, rates: Mapping[str, RateQuote], sections: Sequence[DigestSection]
 ) -> str:
@@ -81,7 +94,7 @@ def render_digest(
     """
     header = _("Daily digest for {date}").format(date=long_day(local_date))
     blocks = [f"📰 <b>{escape(header)}</b>"]
-    rates_line = render_rates_line(rates)
+    rates_line = _rates_line_or_nothing(rates)
     if rates_line:
         blocks.append(rates_line)
     if sections:

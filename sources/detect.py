@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 
 from sources.banks import detect_bank
 from sources.page import looks_like_page
+from sources.prolog import find_root_element
 
 __all__ = ["HEAD_BYTES", "detect_format"]
 
 HEAD_BYTES = 64 * 1024
+# How many non-blank lines of the head may show that a file is JSON Lines.
+JSONL_PROBE_LINES = 20
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# After the XML declaration, comments, processing instructions and a DOCTYPE (its
-# internal subset included) the root element decides.
-_FEED_ROOT = re.compile(
-    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
-    r"<(?:rss|feed|(?:[A-Za-z_][\w.-]*:)?RDF)[\s/>]",
-    re.DOTALL | re.IGNORECASE,
-)
+_FEED_ROOTS = ("rss", "feed")
 
 
 def _markup_view(head: bytes) -> str:
@@ -28,6 +24,17 @@ def _markup_view(head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head.decode("utf-16", errors="ignore")
     return head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+
+
+def _is_feed(markup: str) -> bool:
+    # After the XML declaration, comments, processing instructions and a DOCTYPE (its
+    # internal subset included) the root element decides.
+    root = find_root_element(markup)
+    if root is None or not (root.follower.isspace() or root.follower in ("/", ">")):
+        return False
+    if ":" in root.name:
+        return root.local_name.upper() == "RDF"
+    return root.name.lower() in _FEED_ROOTS or root.name.upper() == "RDF"
 
 
 def _utf8_text(head: bytes) -> str | None:
@@ -40,20 +47,24 @@ def _utf8_text(head: bytes) -> str | None:
         return None
 
 
-def _is_jsonl(body: bytes, truncated: bool) -> bool:
-    # Only the first line counts: a bad line further down is the parser's business.
-    stripped = body.lstrip()
-    first, newline, _ = stripped.partition(b"\n")
-    text = _utf8_text(first)
+def _is_object_line(line: bytes) -> bool:
+    text = _utf8_text(line)
     if text is None:
         return False
     try:
         return isinstance(json.loads(text), dict)
-    except ValueError:
-        # A first line longer than the head cannot be parsed; its start decides.
-        return truncated and not newline and text.startswith('{"')
-    except RecursionError:
+    except (ValueError, RecursionError):
         return False
+
+
+def _is_jsonl(body: bytes, truncated: bool) -> bool:
+    # Any one valid object among the first lines claims the file: a broken first line
+    # is the parser's to report (FILE:LINE), not a reason to refuse every good line.
+    pieces = body.split(b"\n")
+    # A line longer than what is left of the head cannot be parsed; its start decides.
+    open_tail = pieces.pop().strip() if truncated else b""
+    lines = [line for line in pieces if line.strip()][:JSONL_PROBE_LINES]
+    return any(map(_is_object_line, lines)) or open_tail.startswith(b'{"')
 
 
 def detect_format(head: bytes) -> str | None:
@@ -77,7 +88,7 @@ def detect_format(head: bytes) -> str | None:
     bank = detect_bank(head)
     if bank is not None:
         return bank
-    if _FEED_ROOT.match(_markup_view(head)):
+    if _is_feed(_markup_view(head)):
         return "feed"
     if _is_jsonl(body, truncated):
         return "jsonl"

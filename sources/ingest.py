@@ -15,11 +15,13 @@ from core.types import RateQuote, StoryDraft
 from core.urls import canonical_url
 from sources.banks import BankFormatError, parse_bank, refusal_reason
 from sources.banks import nbkr as nbkr_bank
+from sources.banks.dropped import collect_dropped_rows
 from sources.detect import HEAD_BYTES, detect_format
 from sources.feeds import FeedError, parse_feed
 from sources.jsonl import LineError, iter_jsonl_file
 from sources.page import parse_page
-from storage.rates import add_rates, get_nearest_quote
+from sources.rate_gate import store_checked_rates
+from storage.rates import get_nearest_quote
 from storage.stories import add_stories
 
 # Pages, feeds and bank files are read whole; JSON Lines is streamed and has no cap.
@@ -47,6 +49,7 @@ class FileReport:
     rates_added: int = 0
     rates_updated: int = 0
     rates_unchanged: int = 0
+    rates_rejected: int = 0
     problems: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -196,6 +199,7 @@ class Ingestor:
             report.error = f"the database refused it: {reason}"
         if report.error:
             report.stories_added = report.rates_added = report.rates_updated = 0
+            report.rates_rejected = 0
         return report
 
     async def _store_jsonl(
@@ -219,19 +223,23 @@ class Ingestor:
     ) -> None:
         assert report.kind is not None
         data = _read_document(path, size)
-        if report.kind == "nbkr":
-            quotes = await nbkr_quotes(session, data)
-            stories: list[StoryDraft] = []
-        else:
-            stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
+        with collect_dropped_rows() as dropped:
+            if report.kind == "nbkr":
+                quotes = await nbkr_quotes(session, data)
+                stories: list[StoryDraft] = []
+            else:
+                stories, quotes, report.problems = _parse_document(report.kind, data, path.stem)
+        report.problems += [f"{path.name}: {reason}" for reason in dropped]
         if stories:
             added = await add_stories(session, [prepare_story(story) for story in stories])
             report.stories_added, report.stories_duplicate = added.added, added.duplicates
         if quotes:
-            rates = await add_rates(session, quotes)
-            report.rates_added = rates.added
-            report.rates_updated = rates.updated
-            report.rates_unchanged = rates.unchanged
+            checked = await store_checked_rates(session, quotes)
+            report.rates_added = checked.stored.added
+            report.rates_updated = checked.stored.updated
+            report.rates_unchanged = checked.stored.unchanged
+            report.rates_rejected = len(checked.rejected)
+            report.problems += [f"{path.name}: {r.summary()}" for r in checked.rejected]
 
 
 async def nbkr_quotes(session: AsyncSession, data: bytes) -> list[RateQuote]:

@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.types import RateQuote, StoryDraft
 from sources.banks import BankFormatError, parse_bank
+from sources.banks.dropped import collect_dropped_rows
 from sources.catalog import SourceSpec
 from sources.decoding import DecodeError, to_parser_bytes
 from sources.feeds import FeedError, parse_feed
 from sources.ingest import IngestError, nbkr_quotes, prepare_story
 from sources.page import parse_page
-from storage.rates import add_rates
+from sources.rate_gate import store_checked_rates
 from storage.stories import add_stories
 
 __all__ = ["Intake", "SourceError", "store_body"]
@@ -35,6 +36,7 @@ class Intake:
     rates_added: int = 0
     rates_updated: int = 0
     rates_unchanged: int = 0
+    rates_rejected: int = 0
     rate_days: set[date] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
 
@@ -46,6 +48,7 @@ class Intake:
         self.rates_added += other.rates_added
         self.rates_updated += other.rates_updated
         self.rates_unchanged += other.rates_unchanged
+        self.rates_rejected += other.rates_rejected
         self.rate_days |= other.rate_days
         self.problems.extend(other.problems)
 
@@ -77,7 +80,9 @@ async def store_body(
     """
     try:
         data = to_parser_bytes(body, charset)
-        stories, quotes, problems = await _parse(session, spec, data)
+        with collect_dropped_rows() as dropped:
+            stories, quotes, problems = await _parse(session, spec, data)
+        problems += dropped
     except (DecodeError, FeedError, BankFormatError, IngestError, UnicodeDecodeError) as exc:
         raise SourceError(str(exc)) from None
     intake = Intake(problems=problems)
@@ -87,9 +92,11 @@ async def store_body(
         intake.stories_added, intake.stories_duplicate = added.added, added.duplicates
         intake.stories_merged = added.merged
     if quotes:
-        rates = await add_rates(session, quotes)
-        intake.rates_added, intake.rates_updated = rates.added, rates.updated
-        intake.rates_unchanged = rates.unchanged
+        checked = await store_checked_rates(session, quotes)
+        intake.rates_added, intake.rates_updated = checked.stored.added, checked.stored.updated
+        intake.rates_unchanged = checked.stored.unchanged
+        intake.rates_rejected = len(checked.rejected)
+        intake.problems += [rejection.summary() for rejection in checked.rejected]
         intake.rate_days = {quote.as_of for quote in quotes}
     return intake
 

@@ -185,3 +185,29 @@ class ErrorEventRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     kind: Mapped[str] = mapped_column(String(100))
     place: Mapped[str] = mapped_column(String(100))
+
+
+class RateRejectionRow(Base):
+    """A rate figure held back as implausible, with why; never read as a rate.
+
+    Kept apart from ``rates`` so no query for the current rate has to know about it.
+    ``figure`` is text: a broken file's ``1e29`` need not fit a numeric column.
+    ``kind`` is ``range`` or ``move``; a move names the earlier figure it was judged by.
+    """
+
+    __tablename__ = "rate_rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(8))
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(64))
+    figure: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    previous_figure: Mapped[str | None] = mapped_column(String(64))
+    previous_as_of: Mapped[date | None] = mapped_column(Date)
+    rejected: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (
+        UniqueConstraint("currency", "as_of", "source"),
+        Index("ix_rate_rejections_rejected", "rejected"),
+    )

@@ -6,7 +6,7 @@ row by row, so /stats costs the same with ten stories or a million.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.errors import ErrorCount, count_errors_since, list_error_counts
 from storage.models import ChatRow, RateRow, StoryRow, SubscriptionRow
+from storage.rate_rejections import StoredRejection, count_rejections, list_rejections
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,9 @@ class StoreStats:
     rates: list[RateFreshness]
     errors: int
     top_errors: list[ErrorCount]
+    # Rate figures held back as implausible: how many, and the newest few.
+    rejected_rates: int = 0
+    recent_rejections: list[StoredRejection] = field(default_factory=list)
 
 
 async def count_chats(session: AsyncSession) -> ChatCounts:
@@ -121,4 +125,6 @@ async def get_store_stats(
         rates=await list_rate_freshness(session),
         errors=await count_errors_since(session, errors_since),
         top_errors=await list_error_counts(session, errors_since),
+        rejected_rates=await count_rejections(session),
+        recent_rejections=await list_rejections(session, limit=top),
     )

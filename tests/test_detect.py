@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sources.detect import HEAD_BYTES, detect_format
+from sources.detect import HEAD_BYTES, JSONL_PROBE_LINES, detect_format
 from tests.paths import seed_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -114,3 +114,10 @@ def test_undecodable_text_with_a_date_is_unknown() -> None:
 def test_head_cut_inside_a_utf8_character_still_detects_a_page() -> None:
     text = "  • KZT/USD = 0.00193 -0%\n11 декабря 2025\n\n" + "Ж" * HEAD_BYTES
     assert detect_format(text.encode()[:HEAD_BYTES]) == "page"
+
+
+def test_jsonl_is_recognised_by_any_valid_line_among_the_first() -> None:
+    assert detect_format(b'{"title": "cut sh\n{"title": "whole"}\n') == "jsonl"
+    broken = b"not json at all\n" * (JSONL_PROBE_LINES - 1)
+    assert detect_format(broken + b'{"title": "late but in time"}\n') == "jsonl"
+    assert detect_format(broken + b"\n\n" + b"[1]\n" + b'{"title": "too late"}\n') is None

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.rates import pick_current
 from core.types import StoryDraft
-from sources import ingest
+from sources import rate_gate
 from sources.ingest import Ingestor, prepare_story
 from storage.models import RateRow
 from storage.rates import list_newest_quotes
@@ -29,7 +29,7 @@ async def test_a_failure_midway_leaves_nothing_of_the_file(
         raise OperationalError("INSERT INTO rates", {}, Exception("disk I/O error"))
 
     # The page's stories are written first, then its rates fail: both must be gone.
-    monkeypatch.setattr(ingest, "add_rates", broken_add_rates)
+    monkeypatch.setattr(rate_gate, "add_rates", broken_add_rates)
     report = await Ingestor(sessions).ingest_file(FIXTURES / "pages" / "en_page.txt")
     assert report.error is not None and "database refused it" in report.error
     assert report.stories_added == 0

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from core.types import RateQuote
 from sources.banks import cbr, cbt, cbu, nbk, nbkr, nbt
 from sources.banks.xml import BankFormatError
+from sources.prolog import find_root_element
 
 __all__ = ["BANKS", "BankFormatError", "detect_bank", "parse_bank", "refusal_reason"]
 
@@ -27,12 +28,6 @@ _PARSERS: dict[str, Callable[[bytes], list[RateQuote]]] = {
 BANKS: tuple[str, ...] = tuple(_PARSERS)
 
 _HEAD_BYTES = 4096
-# Skip the XML declaration, comments, processing instructions and a DOCTYPE (with
-# an internal subset) to reach the root element's name.
-_ROOT = re.compile(
-    r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*<([A-Za-z_][\w.-]*)",
-    re.DOTALL,
-)
 _VALCURS_DATE = re.compile(r"<ValCurs\b[^>]*?\bDate\s*=\s*[\"']\s*([^\"']*)[\"']")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # CBR's own valute codes; no other bank's ValCurs has them (see ``cbr.VALUTE_ID``).
@@ -53,10 +48,11 @@ def detect_bank(data: bytes) -> str | None:
     stripped = head.lstrip()
     if stripped[:1] in ("[", "{"):
         return "cbu" if '"Ccy"' in head else None
-    match = _ROOT.match(head)
-    if match is None:
+    # The XML declaration, comments, processing instructions and a DOCTYPE are skipped.
+    element = find_root_element(head)
+    if element is None:
         return None
-    root = match.group(1)
+    root = element.name
     if root == "CurrencyRates":
         return "nbkr"
     if root == "cbt_currency_rate":

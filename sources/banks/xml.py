@@ -22,6 +22,7 @@ from defusedxml import (
 
 from core.rates import cross_quotes
 from core.types import RateQuote
+from sources.banks.dropped import report_dropped_row
 
 
 class BankFormatError(ValueError):
@@ -170,7 +171,10 @@ def first_per_code(rates: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     table: dict[str, Decimal] = {}
     for code, rate in rates:
         # Keep the first row: a repeated code is a publishing glitch, not a correction.
-        table.setdefault(code, rate)
+        if code in table:
+            report_dropped_row(f"{code}: repeated row dropped, the first one kept")
+            continue
+        table[code] = rate
     return table
 
 
@@ -252,6 +256,11 @@ def finish(
         raise BankFormatError(f"{what} rates file has no USD rate")
     if not (usd.is_finite() and usd > 0):
         raise BankFormatError(f"{what} USD rate must be positive, got {usd}")
+    for code, rate in current.items():
+        # cross_quotes leaves these out: nothing can be divided by them.
+        if code not in ("USD", base) and not (rate.is_finite() and rate > 0):
+            day = as_of.isoformat()
+            report_dropped_row(f"{what} {code} on {day}: rate {rate} is not positive, dropped")
     return cross_quotes(base, current, previous, as_of, source)
 
 
@@ -280,6 +289,9 @@ def finish_by_date(
         current_table, previous_table = by_day.setdefault(day, ({}, {}))
         # The first row wins: a repeated code is a publishing glitch, not a correction.
         if code in current_table:
+            report_dropped_row(
+                f"{what} {code} on {day.isoformat()}: repeated row dropped, the first one kept"
+            )
             continue
         current_table[code] = value
         if previous is not None:
@@ -291,6 +303,10 @@ def finish_by_date(
         current_table, previous_table = by_day[day]
         if "USD" in current_table:
             quotes.extend(finish(base, what, day, current_table, previous_table, source))
+        else:
+            report_dropped_row(
+                f"{what} {day.isoformat()}: no USD rate, {len(current_table)} row(s) dropped"
+            )
     if not quotes:
         raise BankFormatError(f"{what} rates file has no USD rate")
     return quotes
