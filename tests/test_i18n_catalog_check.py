@@ -37,6 +37,8 @@ KEPT_AS_IS: frozenset[str] = frozenset(
         *("tz", "time", "countries", "lang", "7d", "30d", "90d", "1y"),
         # language codes (/lang ru)
         *("en", "ru", "kk", "ky", "tg", "tk"),
+        # keys on the keyboard (Ctrl-D)
+        "ctrl",
         # product names
         *("telegram", "newsbot", "html", "json", "png"),
     }
