@@ -162,8 +162,19 @@ def _language_words() -> dict[str, str]:
     return words
 
 
+# "In Russian" as Turkic languages say it: a stem and -ша/-ча (Kazakh, Kyrgyz, Uzbek) or
+# -çe/-ça (Turkmen). "орысша" is the stem of CLDR's "орыс тілі" with Kazakh's suffix.
+_IN_LANGUAGE_SUFFIXES = ("ша", "ча", "ше", "че", "чө", "cha", "çe", "ça", "ce", "ca")
+
+
 def language_named(text: str) -> str | None:
-    """The language ``text`` names (``ru``, ``русский``, ``Kazakh``, ``Oʻzbekcha``), or None."""
+    """The language ``text`` names (``ru``, ``русский``, ``Kazakh``, ``орысша``), or None."""
     if len(text) > 64:
         return None
-    return _language_words().get(fold_name(text)) or supported_language(text.strip())
+    words = _language_words()
+    folded = fold_name(text)
+    found = words.get(folded)
+    for suffix in _IN_LANGUAGE_SUFFIXES:
+        if found is None and folded.endswith(suffix) and len(folded) > len(suffix) + 2:
+            found = words.get(folded.removesuffix(suffix))
+    return found or supported_language(text.strip())
