@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Final
 
 from babel import Locale
+from babel.dates import get_timezone_location
 
 from core.countries import country_name as _cldr_country_name
 from core.zone_names import fold_name
@@ -178,3 +179,18 @@ def language_named(text: str) -> str | None:
         if found is None and folded.endswith(suffix) and len(folded) > len(suffix) + 2:
             found = words.get(folded.removesuffix(suffix))
     return found or supported_language(text.strip())
+
+
+def zone_city(zone: str, lang: str | None = None) -> str | None:
+    """The city CLDR names a zone after, in ``lang`` (``Asia/Tashkent``: ``Ташкент``), or None.
+
+    None for zones that are no city's (``UTC``, ``UTC+06:00``).
+    """
+    if "/" not in zone or zone.startswith("Etc/"):
+        return None
+    lang = lang or current_language()
+    try:
+        city = get_timezone_location(zone, locale=babel_locale(lang), return_city=True)
+    except LookupError:
+        return None
+    return _in_script(str(city), lang) if city else None

@@ -20,7 +20,7 @@ from core.schedule_words import (
 from core.telegram_text import escape
 from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
-from handlers.names import country_name, language_named
+from handlers.names import country_name, language_named, zone_city
 from handlers.render_subscription import subscription_lines, zone_words
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
 from handlers.subscribe import (
@@ -61,7 +61,9 @@ def _languages_markup(*, back: bool = False) -> InlineKeyboardMarkup | None:
 
 
 def _timezones_markup() -> InlineKeyboardMarkup | None:
-    buttons = [button(zone, f"tz:{zone}") for zone in TIMEZONES]
+    # The city in the reader's words, and the zone's id, which /settings tz also takes.
+    labels = [f"{city} · {zone}" if (city := zone_city(zone)) else zone for zone in TIMEZONES]
+    buttons = [button(label, f"tz:{zone}") for label, zone in zip(labels, TIMEZONES, strict=True)]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return keyboard(*rows, [button(_("« Back"), "set:main")])
 
