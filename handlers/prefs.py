@@ -207,9 +207,9 @@ def _typed_problem(what: str, value: str) -> str | None:
         if words.local_time or not words.countries:
             return _countries_example()
         return None
-    if what in _LANGUAGE_WORDS:
-        return None if language_named(value) else language_problem(shown)
-    if what in (*_ZONE_WORDS, *_TIME_WORDS):
+    if what in _LANGUAGE_WORDS and not language_named(value):
+        return language_problem(shown) if value else _settings_usage()
+    if what in (*_ZONE_WORDS, *_TIME_WORDS, *_LANGUAGE_WORDS):
         return None
     return _settings_usage()
 
