@@ -1,9 +1,10 @@
-"""Country and currency names in the reader's language: CLDR through Babel, and ours.
+"""Names in the reader's language: countries, currencies, banks, zones' cities, languages.
 
 CLDR has every name the bot shows in all seven languages, but a few read wrong to people
 in the region: Tajik calls the yuan "иена" (the yen) and misspells Kazakhstan in the tenge,
 Russian still says "новый туркменский манат" and "киргизский", and Kyrgyz and Tajik write
 some names in lower case. Our own names replace exactly those; everything else is CLDR's.
+Banks have no CLDR names: their short names per language are ours (``BANK_NAMES``).
 """
 
 from __future__ import annotations
