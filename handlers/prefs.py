@@ -233,7 +233,7 @@ def time_problem(word: str) -> str:
 def language_problem(word: str) -> str:
     """The answer to a language the bot does not speak, with examples."""
     return _(
-        "“{word}” is not a language I speak. Write e.g. /lang ru or /lang English, "
+        "“{word}” is not a language I speak. Write e.g. /lang ru or /lang Russian, "
         "or send /lang alone for the buttons."
     ).format(word=word)
 
