@@ -14,6 +14,7 @@ from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from core.countries import CENTRAL_ASIA, country_named_alone, lookup_country
+from core.zone_names import zone_of_place
 
 DEFAULT_TIME: Final = "09:00"
 MAX_WORDS: Final = 12  # five countries, a time and some slack; more is not a request
@@ -79,8 +80,10 @@ def _zone_names() -> dict[str, str]:
 def parse_time_zone(text: str) -> str | None:
     """The time zone ``text`` names, in the form the bot stores, or None.
 
-    IANA names in any case (``asia/tashkent``), a zone's city alone (``Tashkent``), and
-    UTC offsets (``+6``, ``UTC+5``, ``GMT-3``, ``-03:30``, ``+0545``) up to -12:00/+14:00.
+    IANA names in any case (``asia/tashkent``), a zone's city alone (``Tashkent``), a city
+    as people write it in any of the bot's languages (``Ташкент``, ``Aşgabat``, ``Астана``:
+    ``core.zone_names``), and UTC offsets (``+6``, ``UTC+5``, ``GMT-3``, ``-03:30``,
+    ``+0545``) up to -12:00/+14:00.
 
     Returns:
         The IANA name (``Asia/Tashkent``), ``UTC``, or an offset as ``UTC+06:00``.
@@ -105,7 +108,7 @@ def parse_time_zone(text: str) -> str | None:
     found = _zone_names().get(query.lower())
     if found in ("Etc/UTC", "UCT", "Etc/UCT", "Zulu", "Etc/Zulu", "Universal", "Etc/Universal"):
         return "UTC"
-    return found
+    return found or zone_of_place(text.strip())
 
 
 def zone_from_name(name: str | None) -> tzinfo | None:

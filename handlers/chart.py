@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Literal
 
+from babel.lists import format_list
 from telegram import Update
 from telegram.constants import ChatAction
 
@@ -12,14 +14,40 @@ from core.chart import MIN_POINTS, render_rate_chart
 from core.money import find_currency
 from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
-from handlers.formatting import axis_day_labeller, axis_value_labeller, day, signed_percent
+from handlers.formatting import (
+    axis_day_labeller,
+    axis_value_labeller,
+    babel_locale,
+    day,
+    duration,
+    signed_percent,
+)
 from handlers.render_money import format_rate, source_label
 from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
-from locales import _, ngettext
+from locales import _, current_language, ngettext
 from storage.rates import list_daily_rates
 
 PERIODS: dict[str, int] = {"7d": 7, "30d": 30, "90d": 90, "1y": 365}
+# How each period reads: a count of a CLDR duration unit, spelled in the reader's language.
+PERIOD_UNITS: dict[str, tuple[int, str]] = {
+    "7d": (7, "duration-day"),
+    "30d": (30, "duration-day"),
+    "90d": (90, "duration-day"),
+    "1y": (1, "duration-year"),
+}
 DEFAULT_PERIOD = "30d"
+
+
+def period_words(period: str, length: Literal["short", "long"] = "short") -> str:
+    """A chart period as the reader says it: ``30 days`` / ``30 дн.`` (``30 дней`` long)."""
+    count, unit = PERIOD_UNITS[period]
+    return duration(count, unit, length)
+
+
+def every_period() -> str:
+    """All chart periods as one choice: ``7 days, 30 days, 90 days, or 1 year``."""
+    words = [period_words(period, "long") for period in PERIODS]
+    return str(format_list(words, style="or", locale=babel_locale(current_language())))
 
 
 def chart_usage() -> str:
@@ -55,7 +83,12 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
             "Only {count} days of {currency} rates are stored for {period}; "
             "a chart needs at least two. Try a longer period, e.g. /chart {code} 1y",
             len(quotes),
-        ).format(count=len(quotes), currency=currency, period=period, code=currency.lower())
+        ).format(
+            count=len(quotes),
+            currency=currency,
+            period=period_words(period, "long"),
+            code=currency.lower(),
+        )
         await reply_html(update, context, escape(text))
         return
     chat = update.effective_chat
@@ -88,7 +121,9 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
             escape(_("Source: {sources}").format(sources=", ".join(sources))),
         ]
     )
-    other = [button(name, f"chart:{currency}:{name}") for name in PERIODS if name != period]
+    other = [
+        button(period_words(name), f"chart:{currency}:{name}") for name in PERIODS if name != period
+    ]
     await reply_photo(update, context, png, caption, keyboard(other))
 
 

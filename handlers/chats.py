@@ -8,9 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 
-from handlers.context import BotContext
+from handlers.context import BotContext, ChatState
 from locales import supported_language, use_language
-from storage.chats import ChatPrefs, add_chat_if_missing, set_chat_language, set_chat_unreachable
+from storage.chats import (
+    ChatPrefs,
+    add_chat_if_missing,
+    get_chat,
+    set_chat_language,
+    set_chat_unreachable,
+)
 
 
 async def on_any_update(update: Update, context: BotContext) -> None:
@@ -32,7 +38,23 @@ async def on_any_update(update: Update, context: BotContext) -> None:
                 prefs = await _settle_group_language(session, prefs, chat.type, personal)
             context.chat_data.remember(prefs)
         language = prefs.language
+    elif user is not None:
+        language = await _own_chat_language(context, user.id)
     use_language(language or personal or context.bot_data.default_language)
+
+
+async def _own_chat_language(context: BotContext, user_id: int) -> str | None:
+    """The language a person chose in their private chat with the bot (same id as theirs).
+
+    Inline queries, such as the "Other amount" button's, come with no chat: the person's own
+    choice with the bot beats their Telegram language there too.
+    """
+    own = context.application.chat_data.get(user_id)
+    prefs = own.fresh(context.bot_data.prefs_ttl) if isinstance(own, ChatState) else None
+    if prefs is None:
+        async with context.bot_data.sessions() as session:
+            prefs = await get_chat(session, user_id)
+    return prefs.language if prefs is not None else None
 
 
 async def _settle_group_language(

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final, Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, match_skeleton
 from babel.numbers import NumberPattern, format_percent, parse_pattern
+from babel.units import format_unit
 
 from core.exchange import format_decimal
 from locales import current_language
@@ -88,11 +90,6 @@ def axis_value_labeller() -> Callable[[float], str]:
     return lambda value: _apply(pattern, Decimal(str(float(value))), locale)
 
 
-def numeric_day(value: date) -> str:
-    """A date in digits, for tables: ``11/27/2026`` / ``27.11.2026``."""
-    return _skeleton_day("yMMdd", value, current_language())
-
-
 def axis_day(value: date) -> str:
     """A short day and month for a chart's axis: ``Nov 27`` / ``27 нояб.``."""
     return _skeleton_day("MMMd", value, current_language())
@@ -105,20 +102,18 @@ def axis_day_labeller() -> Callable[[date], str]:
 
 
 def day(value: date) -> str:
-    """A date as the reader writes it briefly: ``Nov 28, 2026`` / ``28 нояб. 2026 г.``."""
+    """The reader's one date style, CLDR's medium: ``Nov 28, 2026`` / ``28 нояб. 2026 г.``.
+
+    Every screen, caption and digest shows dates through here, so a reader never
+    sees ``4/25/2026`` on one screen and ``Apr 25, 2026`` on the next.
+    """
     return str(format_date(value, format="medium", locale=babel_locale(current_language())))
 
 
 def moment(value: datetime, zone: tzinfo) -> str:
     """A date and time in ``zone``: ``Nov 28, 2026, 09:00`` in the reader's words."""
-    locale = babel_locale(current_language())
     local = value.astimezone(zone)
-    return f"{format_date(local.date(), format='medium', locale=locale)}, {local:%H:%M}"
-
-
-def long_day(value: date) -> str:
-    """A date spelled out for headers: ``November 28, 2026`` / ``28 ноября 2026 г.``."""
-    return str(format_date(value, format="long", locale=babel_locale(current_language())))
+    return f"{day(local.date())}, {local:%H:%M}"
 
 
 def time_of_day(value: datetime, zone: tzinfo) -> str:
@@ -126,3 +121,28 @@ def time_of_day(value: datetime, zone: tzinfo) -> str:
     return str(
         format_datetime(value.astimezone(zone), "HH:mm", locale=babel_locale(current_language()))
     )
+
+
+# CLDR has no unit names for Tajik (Babel falls back to "7 d"): ours, the same for every
+# length, since Tajik nouns after a number do not change.
+_UNIT_PATTERNS: Final[dict[tuple[str, str], str]] = {
+    ("tg", "duration-day"): "{0} рӯз",
+    ("tg", "duration-week"): "{0} ҳафта",
+    ("tg", "duration-month"): "{0} моҳ",
+    ("tg", "duration-year"): "{0} сол",
+}
+
+
+def duration(count: int, unit: str, length: Literal["short", "long", "narrow"] = "short") -> str:
+    """``count`` of a CLDR duration unit in the reader's words: ``30 days`` / ``30 дн.``.
+
+    Args:
+        count: How many.
+        unit: A CLDR unit such as ``duration-day`` or ``duration-year``.
+        length: CLDR's ``short`` for buttons, ``long`` inside sentences.
+    """
+    lang = current_language()
+    pattern = _UNIT_PATTERNS.get((lang, unit))
+    if pattern is not None:
+        return pattern.format(number(count))
+    return str(format_unit(count, unit, length=length, locale=babel_locale(lang)))

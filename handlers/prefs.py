@@ -20,11 +20,16 @@ from core.schedule_words import (
 from core.telegram_text import escape
 from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
-from handlers.names import country_name
+from handlers.names import country_name, language_named, zone_city
 from handlers.render_subscription import subscription_lines, zone_words
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
-from handlers.subscribe import chat_zone_name, keep_reply_language, refuse_in_group
-from locales import LANGUAGES, NATIVE_NAMES, _, current_language, supported_language, use_language
+from handlers.subscribe import (
+    bad_words_problem,
+    chat_zone_name,
+    keep_reply_language,
+    refuse_in_group,
+)
+from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
 from storage.chats import set_chat_language, set_chat_timezone
 from storage.subscriptions import (
     get_subscription,
@@ -56,7 +61,9 @@ def _languages_markup(*, back: bool = False) -> InlineKeyboardMarkup | None:
 
 
 def _timezones_markup() -> InlineKeyboardMarkup | None:
-    buttons = [button(zone, f"tz:{zone}") for zone in TIMEZONES]
+    # The city in the reader's words, and the zone's id, which /settings tz also takes.
+    labels = [f"{city} · {zone}" if (city := zone_city(zone)) else zone for zone in TIMEZONES]
+    buttons = [button(label, f"tz:{zone}") for label, zone in zip(labels, TIMEZONES, strict=True)]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return keyboard(*rows, [button(_("« Back"), "set:main")])
 
@@ -122,8 +129,21 @@ def _settings_usage() -> str:
 
 
 async def cmd_lang(update: Update, context: BotContext) -> None:
-    """Offer the seven languages, each named in itself."""
-    await reply_html(update, context, escape(_("Choose a language:")), _languages_markup())
+    """Switch to the language named (``/lang ru``, ``/lang Қазақша``), or offer all seven."""
+    message = update.effective_message
+    words = command_args(message.text if message else None)
+    if not words:
+        await reply_html(update, context, escape(_("Choose a language:")), _languages_markup())
+        return
+    language = language_named(words)
+    if language is None:
+        await reply_html(update, context, escape(language_problem(words[:40])))
+        return
+    if await refuse_in_group(update, context):
+        return
+    await _store_language(update, context, language)  # answers in the new language from here
+    done = _("I will answer in {language} from now on.").format(language=NATIVE_NAMES[language])
+    await reply_html(update, context, escape(done))
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
@@ -144,39 +164,82 @@ async def _typed_change(update: Update, context: BotContext, args: str) -> None:
     what, _sep, value = args.partition(" ")
     what, value = what.lower(), value.strip()
     now = context.bot_data.clock()
-    if what in ("tz", "zone", "timezone") and parse_time_zone(value):
-        zone = parse_time_zone(value) or ""
-        if await refuse_in_group(update, context):
-            return
-        await _store_zone(update, context, zone)
-    elif what == "time" and parse_time_of_day(value):
-        if await refuse_in_group(update, context):
-            return
+    problem = _typed_problem(what, value)
+    if problem is not None:
+        await reply_html(update, context, escape(problem))
+        return
+    if await refuse_in_group(update, context):
+        return
+    if what in _ZONE_WORDS:
+        await _store_zone(update, context, parse_time_zone(value) or "")
+    elif what in _TIME_WORDS:
         async with context.bot_data.sessions() as session, session.begin():
             await set_digest_time(session, chat.id, parse_time_of_day(value) or "", now)
-    elif what in ("countries", "country") and _countries_of(value):
-        if await refuse_in_group(update, context):
-            return
+    elif what in _COUNTRY_WORDS:
+        countries = parse_subscribe_words(value).countries
         async with context.bot_data.sessions() as session, session.begin():
-            await set_digest_countries(session, chat.id, _countries_of(value), now)
-    elif what in ("lang", "language") and supported_language(value) == value.lower():
-        if await refuse_in_group(update, context):
-            return
-        await _store_language(update, context, value.lower())
+            await set_digest_countries(session, chat.id, countries, now)
     else:
-        await reply_html(update, context, escape(_settings_usage()))
-        return
+        await _store_language(update, context, language_named(value) or "")
     html, markup = await _settings_html(update, context)
     saved = escape(_("Saved."))
     await reply_html(update, context, f"{saved}\n\n{html}", markup)
 
 
-def _countries_of(text: str) -> tuple[str, ...]:
-    try:
-        words = parse_subscribe_words(text)
-    except BadSubscribeWords:
-        return ()
-    return () if words.local_time else words.countries
+_ZONE_WORDS = ("tz", "zone", "timezone")
+_TIME_WORDS = ("time",)
+_COUNTRY_WORDS = ("countries", "country")
+_LANGUAGE_WORDS = ("lang", "language")
+
+
+def _typed_problem(what: str, value: str) -> str | None:
+    """What is wrong with ``/settings WHAT VALUE``, with an example; None when it is right."""
+    shown = value[:40]
+    if what in _ZONE_WORDS and not parse_time_zone(value):
+        return zone_problem(shown) if value else _settings_usage()
+    if what in _TIME_WORDS and not parse_time_of_day(value):
+        return time_problem(shown) if value else _settings_usage()
+    if what in _COUNTRY_WORDS:
+        try:
+            words = parse_subscribe_words(value)
+        except BadSubscribeWords as error:
+            return bad_words_problem(error) + "\n" + _countries_example()
+        if words.local_time or not words.countries:
+            return _countries_example()
+        return None
+    if what in _LANGUAGE_WORDS and not language_named(value):
+        return language_problem(shown) if value else _settings_usage()
+    if what in (*_ZONE_WORDS, *_TIME_WORDS, *_LANGUAGE_WORDS):
+        return None
+    return _settings_usage()
+
+
+def zone_problem(word: str) -> str:
+    """The answer to a time zone the bot does not know, with examples."""
+    return _(
+        "“{word}” is not a time zone I know. Write a city, a UTC offset or a zone name, "
+        "e.g. /settings tz Tashkent, /settings tz +5 or /settings tz Asia/Almaty."
+    ).format(word=word)
+
+
+def time_problem(word: str) -> str:
+    """The answer to a time of day that is not one, with an example."""
+    return _(
+        "“{word}” is not a time of day. Write hours and minutes from 00:00 to 23:59, "
+        "e.g. /settings time 08:30."
+    ).format(word=word)
+
+
+def language_problem(word: str) -> str:
+    """The answer to a language the bot does not speak, with examples."""
+    return _(
+        "“{word}” is not a language I speak. Write e.g. /lang ru or /lang Russian, "
+        "or send /lang alone for the buttons."
+    ).format(word=word)
+
+
+def _countries_example() -> str:
+    return _("Name countries of Central Asia, e.g. /settings countries Kazakhstan uz.")
 
 
 async def _store_zone(update: Update, context: BotContext, zone: str) -> None:

@@ -16,7 +16,7 @@ from core.digest import DigestSection
 from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote
-from handlers.formatting import long_day, number
+from handlers.formatting import day, number
 from handlers.names import country_name
 from locales import _, ngettext
 
@@ -92,7 +92,7 @@ def render_digest(
         rates: Current quotes by currency (only the five of the region are shown).
         sections: Stories grouped by country; empty when nothing is new.
     """
-    header = _("Daily digest for {date}").format(date=long_day(local_date))
+    header = _("Daily digest for {date}").format(date=day(local_date))
     blocks = [f"📰 <b>{escape(header)}</b>"]
     rates_line = _rates_line_or_nothing(rates)
     if rates_line:

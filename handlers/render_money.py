@@ -11,7 +11,8 @@ from core.exchange import DISPLAY_CURRENCIES, Conversion
 from core.money import ParseFailure
 from core.telegram_text import escape
 from core.types import RateQuote
-from handlers.formatting import exact, number, numeric_day
+from handlers.formatting import day, exact, number
+from handlers.names import bank_name
 from locales import _, current_language, ngettext
 
 STALE_AFTER_DAYS = 3
@@ -26,9 +27,10 @@ def currency_flag(currency: str) -> str:
 
 
 def source_label(source: str) -> str:
-    """A rate source as people know it: ``nbk`` is NBK, several legs join with ``/``.
+    """A rate source as people know it: ``nbk`` is NBK (НБРК), several legs join with ``/``.
 
-    Banks go by their initials in every language; a news page's ticker is named in words.
+    Banks go by their short names in the reader's language (``handlers.names``); a news
+    page's ticker is named in words.
     """
     return "/".join(_source_part(part) for part in source.split("/"))
 
@@ -36,7 +38,7 @@ def source_label(source: str) -> str:
 def _source_part(part: str) -> str:
     if part == "page" or part.endswith("-page"):
         return _("news site")
-    return part.upper()
+    return bank_name(part)
 
 
 def _places(per_usd: Decimal) -> int:
@@ -126,7 +128,7 @@ def _rate_cells(quote: RateQuote, stale: bool, language: str) -> tuple[str, str,
         escape(f"{currency_flag(quote.currency)} {quote.currency}"),
         escape(number(quote.per_usd, places)),
         escape(_change(quote.change, places)),
-        escape(numeric_day(quote.as_of)),
+        escape(day(quote.as_of)),
         escape(source_label(quote.source) + (f" {STALE_MARK}" if stale else "")),
     )
 
@@ -135,7 +137,7 @@ def _table(rows: list[tuple[str, str, str, str, str]]) -> list[str]:
     """Lines with the figures right-aligned and the dates left-aligned, column by column.
 
     Widths come from the rows shown, since grouping and date formats differ by language
-    (``12,195.07`` / ``12 195,07``, ``1/5/2026`` / ``05.01.2026``).
+    (``12,195.07`` / ``12 195,07``, ``Jan 5, 2026`` / ``5 янв. 2026 г.``).
     """
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     return [
@@ -179,9 +181,7 @@ def rate_origin(conversion: Conversion) -> str:
     if conversion.as_of is None:
         # A whole sentence of its own: "as of fixed" reads wrong in every language.
         return _("Fixed rate, source: {source}").format(source=source)
-    return _("As of {date}, source: {source}").format(
-        date=numeric_day(conversion.as_of), source=source
-    )
+    return _("As of {date}, source: {source}").format(date=day(conversion.as_of), source=source)
 
 
 def render_conversions(amount: Decimal, source: str, conversions: list[Conversion]) -> str:
@@ -192,7 +192,7 @@ def render_conversions(amount: Decimal, source: str, conversions: list[Conversio
 
 
 def _conversion_line(conversion: Conversion, figure: str) -> str:
-    when = numeric_day(conversion.as_of) if conversion.as_of else _("fixed")
+    when = day(conversion.as_of) if conversion.as_of else _("fixed")
     return (
         f"{currency_flag(conversion.target)} <code>{escape(figure)}</code> "
         f"{escape(conversion.target)} · {when} · {escape(source_label(conversion.origin))}"

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_percent
 
 from core.plausibility import bounds_of
-from handlers.formatting import babel_locale, exact, numeric_day
+from handlers.formatting import babel_locale, day, exact
 from handlers.render_money import source_label
 from locales import _, current_language, ngettext
 from storage.rate_rejections import StoredRejection
@@ -44,7 +44,7 @@ def rejection_reason(rejection: StoredRejection) -> str:
             days,
         ).format(
             previous=_figure(rejection.previous_figure),
-            date=numeric_day(rejection.previous_as_of),
+            date=day(rejection.previous_as_of),
             move=move,
             days=days,
         )
@@ -55,6 +55,6 @@ def rejection_reason(rejection: StoredRejection) -> str:
 def rejection_line(rejection: StoredRejection) -> str:
     """``KZT 1E+29 · 01/05/2026 · NBK: outside 50–5000 per USD`` (plain text)."""
     return (
-        f"{rejection.currency} {_figure(rejection.figure)} · {numeric_day(rejection.as_of)} · "
+        f"{rejection.currency} {_figure(rejection.figure)} · {day(rejection.as_of)} · "
         f"{source_label(rejection.source)}: {rejection_reason(rejection)}"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand, Update
 
 from core.telegram_text import escape
+from handlers.chart import every_period
 from handlers.context import BotContext
 from handlers.country import answer_country_menu
 from handlers.money import answer_rates
@@ -30,24 +31,40 @@ def command_menu() -> list[BotCommand]:
     ]
 
 
-def _help_html(bot_username: str) -> str:
-    # (command with example, what it does): each line shows a command people can copy.
-    entries = [
+def help_examples() -> list[tuple[str, str]]:
+    """(command with example, what it does) of /help, in the reader's language.
+
+    The examples are translated too: a Kazakh reader converts tenge and asks about
+    Kazakhstan in Kazakh, so each language's catalog writes its own (tests run them all).
+    """
+    return [
         ("/rates", _("official rates of KZT, KGS, UZS, TJS, TMT (and more) per 1 USD")),
-        ("/rates kzt uzs", _("only the currencies you name")),
-        ("/convert 100 usd kzt", _("convert through USD with the official rates")),
-        ("/convert 1 000,50 KZT UZS", _("amounts as you write them, in any order")),
-        ("/chart kzt 90d", _("a chart for 7d, 30d, 90d or 1y")),
+        (_("/rates kzt uzs"), _("only the currencies you name")),
+        (_("/convert 100 usd kzt"), _("convert through USD with the official rates")),
+        (_("/convert 1 000,50 KZT UZS"), _("amounts as you write them, in any order")),
+        (_("/chart kzt 90d"), _("a chart for {periods}").format(periods=every_period())),
         ("/news", _("the latest stories, page by page")),
-        ("/news milk prices", _("stories that answer a question")),
-        ("/country Kyrgyzstan", _("flag, currency, rate and news of a country (any language)")),
+        (_("/news milk prices"), _("stories that answer a question")),
+        (
+            _("/country Kyrgyzstan"),
+            _("flag, currency, rate and news of a country (any language)"),
+        ),
         ("/lang", _("choose the language")),
+        (_("/lang ru"), _("switch to a language at once")),
         ("/settings", _("language, time zone and daily digest of this chat")),
-        ("/subscribe Kazakhstan uz 08:30", _("a daily digest of rates and news, at your time")),
+        (_("/settings tz Tashkent"), _("the time zone, by city, offset or zone name")),
+        (
+            _("/subscribe Kazakhstan uz 08:30"),
+            _("a daily digest of rates and news, at your time"),
+        ),
         ("/unsubscribe", _("stop the daily digest")),
         ("/start", _("the greeting and the main buttons")),
         ("/help", _("this list")),
     ]
+
+
+def _help_html(bot_username: str) -> str:
+    entries = help_examples()
     heading = _("What I can do")  # outside the f-string, where pybabel finds it
     lines = [f"<b>{escape(heading)}</b>"]
     lines += [f"<code>{escape(cmd)}</code> — {escape(text)}" for cmd, text in entries]
@@ -55,7 +72,7 @@ def _help_html(bot_username: str) -> str:
     lines.append(
         escape(
             _(
-                "In a private chat just write: “100 usd to kzt”, “1000 сом в сумы”, "
+                "In a private chat just write: “100 usd to kzt”, “100 dollars in euros”, "
                 "a country such as “Tajikistan”, or any question about the news. "
                 "In other chats type @{bot} and a question or a conversion."
             ).format(bot=bot_username)

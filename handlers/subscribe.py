@@ -33,7 +33,8 @@ def subscribe_usage() -> str:
     )
 
 
-def _bad_words_text(error: BadSubscribeWords) -> str:
+def bad_words_problem(error: BadSubscribeWords) -> str:
+    """What is wrong with the countries and time given to /subscribe or /settings."""
     if error.outside:
         problem = _(
             "“{word}” is not in Central Asia: the digest follows Kazakhstan, Kyrgyzstan, "
@@ -45,7 +46,11 @@ def _bad_words_text(error: BadSubscribeWords) -> str:
         )
     else:
         problem = _("That is more than one time of day and five countries.")
-    return f"{problem}\n{subscribe_usage()}"
+    return problem
+
+
+def _bad_words_text(error: BadSubscribeWords) -> str:
+    return f"{bad_words_problem(error)}\n{subscribe_usage()}"
 
 
 async def keep_reply_language(session: AsyncSession, context: BotContext, chat_id: int) -> None:

@@ -46,7 +46,7 @@ async def test_rates_show_every_currency_with_date_source_and_buttons(bench: Ben
     lines = reply.text.splitlines()
     for code in ("KZT", "KGS", "UZS", "TJS", "TMT", "RUB", "EUR", "CNY"):
         line = next(line for line in lines if f" {code} " in line)
-        assert "11/27/2026" in line and "news site" in line
+        assert "Nov 27, 2026" in line and "news site" in line
     assert "⚠️" not in reply.text
     assert reply.button("📈 KZT").callback_data == "chart:KZT:30d"
     converted = only(await bench.chat.press(reply, "100 USD → KZT"))
@@ -82,7 +82,7 @@ async def test_convert_shows_result_rate_date_and_source(bench: Bench) -> None:
     assert not isinstance(expected, type(None))
     assert f"= {expected.result:,f} KZT" in reply.text  # type: ignore[union-attr]
     assert "Rate: 1 USD = " in reply.text
-    assert "As of 11/27/2026, source: news site" in reply.text
+    assert "As of Nov 27, 2026, source: news site" in reply.text
 
 
 async def test_convert_reads_amounts_as_people_write_them(bench: Bench) -> None:
@@ -129,7 +129,8 @@ async def test_chart_is_a_png_with_a_caption_and_period_buttons(bench: Bench) ->
         (method, {k: params.get(k) for k in ("chat_id", "action")})
         for method, params in bench.emu.calls
     ]
-    again = only(await bench.chat.press(photo, "1y"))
+    assert [b.text for b in photo.flat_buttons] == ["30 days", "90 days", "1 yr"]  # CLDR short
+    again = only(await bench.chat.press(photo, "1 yr"))
     assert again.photo is not None
 
 

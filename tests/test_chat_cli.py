@@ -59,12 +59,53 @@ def test_start_press_a_button_rates_and_eof(
 def test_inline_mode_and_sending_a_result(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = chat(monkeypatch, capsys, "@ 100 usd kzt\n1\n", "--lang", "ru")
+    code, out, err = chat(monkeypatch, capsys, "@ 100 usd kzt\n1\n")
     assert code == 0, err
     results = out.split("inline results ›\n", 1)[1]
     first = results.splitlines()[0]
     assert first.startswith(" [1] ") and "KZT" in first
     assert "you (via @CentralAsiaNewsBot) › " in out
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    ("lang", "you", "bot", "results", "via", "loaded"),
+    [
+        (
+            "ru",
+            "вы",
+            "бот",
+            "результаты",
+            "вы (через @CentralAsiaNewsBot)",
+            "База была пуста: загружены демонстрационные новости и курсы.",
+        ),
+        (
+            "kk",
+            "сіз",
+            "бот",
+            "нәтижелер",
+            "сіз (@CentralAsiaNewsBot арқылы)",
+            "Дерекқор бос еді: көрсетілім жаңалықтары мен бағамдары жүктелді.",
+        ),
+    ],
+)
+def test_lang_prompts_in_that_language(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    you: str,
+    bot: str,
+    results: str,
+    via: str,
+    loaded: str,
+) -> None:
+    code, out, err = chat(monkeypatch, capsys, "/help\n@ 100 usd kzt\n1\n", "--lang", lang)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert loaded in lines
+    assert f"{you} › /help" in lines and f"{bot} ›" in lines and f"{results} ›" in lines
+    assert any(line.startswith(f"{via} › ") for line in lines)
+    assert not re.search(r"\b(you|bot|inline results|loaded)\b", "\n".join(lines[:3]))
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -103,4 +103,4 @@ def test_huge_titles_never_pass_4096() -> None:
 def test_nothing_new_is_one_line_with_the_rates() -> None:
     use_language("en")
     html = render_digest(date(2026, 11, 28), {}, [])
-    assert "Nothing new about your countries" in html and "November 28, 2026" in html
+    assert "Nothing new about your countries" in html and "Nov 28, 2026" in html

@@ -53,5 +53,5 @@ async def test_a_digest_comes_in_the_language_the_person_subscribed_in(
         report = await run_pass(sessions, bench.emu, _local(1, 8, 30))
         assert report.sent == 1
         digest = bench.emu.messages_in(bench.chat.id)[-1]
-    russian_date = format_date(_local(1, 8, 30).date(), format="long", locale="ru")
+    russian_date = format_date(_local(1, 8, 30).date(), format="medium", locale="ru")
     assert russian_date in digest.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +66,26 @@ def _suffix(data: bytes) -> str:
     return ".bin"
 
 
+@dataclass(frozen=True, slots=True)
+class ConsoleWords:
+    """The console's own labels; ``newsbot chat --lang`` passes them in its language."""
+
+    bot: str = "bot"
+    bot_edited: str = "bot (edited)"
+    photo_saved: str = "[photo saved to {path}]"
+    no_results: str = "(no inline results)"
+    results: str = "inline results"
+
+
 class ChatConsole:
     """Prints bot messages and keeps the numbered choices the person can type."""
 
-    def __init__(self, console: Console, photo_dir: Path) -> None:
+    def __init__(
+        self, console: Console, photo_dir: Path, words: ConsoleWords | None = None
+    ) -> None:
         self.console = console
         self.photo_dir = photo_dir
+        self.words = words or ConsoleWords()
         self.choices: list[tuple[BotMessage, Button]] = []
         self.results: list[dict[str, Any]] = []
 
@@ -78,11 +93,12 @@ class ChatConsole:
         """Print what the bot sent or edited; number the buttons of these messages."""
         numbered: list[tuple[BotMessage, Button]] = []
         for message in messages:
-            label = "bot (edited)" if message.edited else "bot"
+            label = self.words.bot_edited if message.edited else self.words.bot
             self.console.print(Text(f"{label} ›", style="bold green"))
             if message.photo is not None:
                 path = self.save_photo(message)
-                self.console.print(Text(f"[photo saved to {path}]", style="magenta"))
+                saved = self.words.photo_saved.format(path=path)
+                self.console.print(Text(saved, style="magenta"))
             if message.text:
                 self.console.print(rich_text(message.text, message.entities))
             for row in message.buttons:
@@ -99,9 +115,9 @@ class ChatConsole:
     def show_results(self, results: list[dict[str, Any]]) -> None:
         """Print inline results numbered; typing a number then sends that result."""
         if not results:
-            self.console.print(Text("(no inline results)", style="dim"))
+            self.console.print(Text(self.words.no_results, style="dim"))
             return
-        self.console.print(Text("inline results ›", style="bold green"))
+        self.console.print(Text(f"{self.words.results} ›", style="bold green"))
         for number, result in enumerate(results, 1):
             line = Text(f" [{number}] ", style="bold yellow")
             line.append(str(result.get("title") or result.get("id")))

@@ -113,8 +113,8 @@ def refusal_reason(data: bytes) -> str | None:
     read as Russia's rates.
     """
     head = _decode_head(data[:_HEAD_BYTES])
-    match = _ROOT.match(head)
-    if match is None or match.group(1) != "ValCurs" or _detect_valcurs(head) is not None:
+    element = find_root_element(head)
+    if element is None or element.name != "ValCurs" or _detect_valcurs(head) is not None:
         return None
     found = _VALCURS_DATE.search(head)
     date_text = found.group(1).strip()[:20] if found else ""
