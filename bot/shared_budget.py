@@ -10,8 +10,8 @@ taking a slot moves both on. A slot may lie a little ahead: the sender sleeps un
 In each process a ``SharedBudget`` queues its senders and asks for one slot at a time:
 
 - replies (``reply=True``) are served before digests and may take a slot up to
-  ``REPLY_HORIZON`` ahead; digests only ``BULK_HORIZON`` ahead, so at most that much of
-  digests is ever booked in front of a reply;
+  ``REPLY_HORIZON`` ahead; a process holds at most ``BULK_BOOKED`` digest slots not yet
+  reached, so a reply waits behind at most that many digests per process;
 - waiting chats are served round-robin: after a chat gets a slot it goes to the back, so
   a crowd of busy chats never starves a quiet one; a chat that must wait for its own
   interval is set aside and does not hold up the others;
@@ -30,11 +30,16 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Protocol
 
-from bot.send_budget import PER_CHAT_INTERVAL, TELEGRAM_PER_SECOND, WINDOW_SECONDS
+from bot.send_budget import PER_CHAT_INTERVAL, TELEGRAM_PER_SECOND
 from storage.shared_limits import ChatRule, SlotAnswer
 
 log = logging.getLogger(__name__)
 
+# Slots are booked by one process and used by another, each with its own delays between
+# the booking and the request reaching Telegram (a busy event loop, a slow connection):
+# 10 % of spacing absorbs such jitter up to ~100 ms. A 429 costs far more than the margin,
+# as it pauses every process for at least a second.
+SHARED_WINDOW = 1.1
 # Telegram: about one message a second in a private chat, bursts tolerated; 20 a minute in
 # a group (one every three seconds, no burst, so no minute ever holds more than 21). The
 # private burst is the flood guard's (handlers.flood.BURST = 20): what the guard lets
@@ -44,11 +49,18 @@ PRIVATE_BURST = 20
 PRIVATE_CHAT = ChatRule(PER_CHAT_INTERVAL, tolerance=(PRIVATE_BURST - 1) * PER_CHAT_INTERVAL)
 GROUP_CHAT = ChatRule(3.0)
 REPLY_HORIZON = 1.0
-# About three slots: enough that a sender is booked before the previous one has sent.
-BULK_HORIZON = 0.1
+# Digest slots a process may hold booked ahead: enough that a sender is booked before the
+# previous one has sent, and no process polls for free slots (a refused request, asked
+# again by every process at the moment a slot frees, would cost more than the send).
+BULK_BOOKED = 4
+# Beyond this the bot's schedule is full of other processes' sends: ask again later.
+BULK_HORIZON = 3.0
 # Chats whose next slot is this long past are dropped from the store now and then.
 FORGET_CHATS_AFTER = 60.0
 FORGET_EVERY = 300.0
+# Store requests in flight at once: a request takes a round trip (~1-5 ms), and 30 sends a
+# second with some refusals need a few at once on a busy machine.
+IN_FLIGHT = 3
 # A store that cannot answer (database restarting) is asked again after this long.
 RETRY_STORE_AFTER = 0.5
 
@@ -86,7 +98,7 @@ class SharedBudget:
         store: SlotStore,
         *,
         per_second: int = TELEGRAM_PER_SECOND,
-        window: float = WINDOW_SECONDS,
+        window: float = SHARED_WINDOW,
         rule_of: Callable[[int], ChatRule] = chat_rule,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -102,7 +114,9 @@ class SharedBudget:
         )
         self._set_aside: dict[int, float] = {}  # chat -> monotonic time it may send again
         self._arrived = asyncio.Event()
-        self._dispatcher: asyncio.Task[None] | None = None
+        self._dispatchers: set[asyncio.Task[None]] = set()
+        self._asking: set[int] = set()  # chats whose request is in flight
+        self._booked_bulk = 0  # digest slots handed out whose time has not come
         self._pauses: set[asyncio.Task[None]] = set()
         self._last_forget = clock()
         self.sent = 0
@@ -112,17 +126,28 @@ class SharedBudget:
         """Wait for a slot for one message to ``chat_id`` and count it as sent."""
         waiter: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._queues[0 if reply else 1].setdefault(chat_id, deque()).append(waiter)
-        self._arrived.set()
-        if self._dispatcher is None or self._dispatcher.done():
-            self._dispatcher = asyncio.create_task(self._dispatch())
+        self._wake()
         try:
             wait = await waiter
         except asyncio.CancelledError:
             self._forget_waiter(chat_id, waiter)
             raise
         self.sent += 1
-        if wait > 0:
-            await asyncio.sleep(wait)
+        try:
+            if wait > 0:
+                await asyncio.sleep(wait)
+        finally:
+            if not reply:
+                self._booked_bulk -= 1
+                self._wake()
+
+    def _wake(self) -> None:
+        """Tell the dispatchers something changed; start them if they are not running."""
+        self._arrived.set()
+        if len(self._dispatchers) < IN_FLIGHT and any(self._queues):
+            task = asyncio.create_task(self._dispatch())
+            self._dispatchers.add(task)
+            task.add_done_callback(self._dispatchers.discard)
 
     def pause(self, seconds: float) -> None:
         """Telegram answered 429: every process of the bot waits ``seconds`` from now."""
@@ -138,10 +163,9 @@ class SharedBudget:
 
     async def close(self) -> None:
         """Stop serving; senders still waiting are cancelled."""
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._dispatcher
+        for task in list(self._dispatchers):
+            task.cancel()
+        await asyncio.gather(*self._dispatchers, return_exceptions=True)
         for queues in self._queues:
             for waiters in queues.values():
                 for waiter in waiters:
@@ -163,7 +187,13 @@ class SharedBudget:
         now = self._clock()
         soonest: float | None = None
         for kind, queues in enumerate(self._queues):
+            if kind == 1 and self._booked_bulk >= BULK_BOOKED:
+                # Woken when a booked slot comes (acquire): until then nothing to ask.
+                return REPLY_HORIZON if queues and soonest is None else soonest
+
             for chat_id in queues:
+                if chat_id in self._asking:
+                    continue
                 ready_at = self._set_aside.get(chat_id)
                 if ready_at is None or ready_at <= now:
                     self._set_aside.pop(chat_id, None)
@@ -172,16 +202,20 @@ class SharedBudget:
         return None if soonest is None else max(0.0, soonest - now)
 
     async def _dispatch(self) -> None:
-        """Hand out slots, one store request at a time, while anybody waits."""
+        """Hand out slots while anybody waits (``IN_FLIGHT`` of these run at once)."""
         while True:
             choice = self._next()
             if choice is None:
-                return
+                if not self._asking:
+                    return
+                await self._idle(RETRY_STORE_AFTER)  # others may come back refused
+                continue
             if isinstance(choice, float):
                 await self._idle(choice)
                 continue
             kind, chat_id = choice
             horizon = REPLY_HORIZON if kind == 0 else BULK_HORIZON
+            self._asking.add(chat_id)
             try:
                 self.store_calls += 1
                 answer = await self.store.take(
@@ -191,8 +225,11 @@ class SharedBudget:
                 log.exception("the shared send budget cannot be reached; asking again")
                 await asyncio.sleep(RETRY_STORE_AFTER)
                 continue
+            finally:
+                self._asking.discard(chat_id)
             if answer.taken:
                 self._hand_out(kind, chat_id, answer.wait)
+                self._arrived.set()  # a dispatcher idling with nothing to ask may go on
             elif answer.chat_busy:
                 self._set_aside[chat_id] = self._clock() + answer.wait
             else:
@@ -203,7 +240,11 @@ class SharedBudget:
 
     def _hand_out(self, kind: int, chat_id: int, wait: float) -> None:
         queues = self._queues[kind]
-        waiters = queues[chat_id]
+        waiters = queues.get(chat_id)
+        if not waiters:  # the sender gave up meanwhile: the slot goes unused
+            return
+        if kind == 1:
+            self._booked_bulk += 1
         waiter = waiters.popleft()
         if waiters:
             queues.move_to_end(chat_id)  # round-robin: this chat waits for the others

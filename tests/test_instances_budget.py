@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -63,17 +64,20 @@ async def test_two_processes_book_one_schedule(
 ) -> None:
     async with two_stores(kind, engine, database_url, maybe_redis) as (first, second):
         # One slot a second, booked far ahead: the waits count the slots already taken.
+        began = time.monotonic()
         answers = [
             await store.take(chat, 1.0, NO_CHAT_LIMIT, horizon=1000.0)
             for chat in range(40)
             for store in [(first, second)[chat % 2]]
         ]
         assert all(answer.taken for answer in answers)
+        took = time.monotonic() - began
         waits = [answer.wait for answer in answers]
-        # Each process's slot follows the other's by the whole interval (the calls take
-        # far less than a second each, so the schedule, not the calls, sets the waits).
+        # Each slot follows the one before, whichever process took it, by one interval less
+        # the time between the two requests: the 40th lies 39 intervals after the first.
         steps = [later - earlier for earlier, later in itertools.pairwise(waits)]
-        assert all(0.9 < step <= 1.0 for step in steps), steps
+        assert all(0 < step <= 1.0 for step in steps), steps
+        assert waits[0] < 0.5 and 39 - took <= waits[-1] <= 39, (waits, took)
         # A digest may not book that far ahead: it is told to come back, nothing is taken.
         bulk = await second.take(99, 1.0, NO_CHAT_LIMIT, horizon=0.1)
         assert not bulk.taken and not bulk.chat_busy and bulk.wait > 30
