@@ -126,11 +126,12 @@ async def open_limits(
         return
     engine = _engine_of(sessions)
     if engine.dialect.name == "postgresql":
+        from handlers.flood import FORGET_AFTER_SECONDS
+
         budget = SharedBudget(PostgresSlots(engine, bot))
+        shared_flood = PostgresFlood(engine, bot, forget_after=FORGET_AFTER_SECONDS)
         try:
-            yield SharedLimits(
-                "postgresql", budget, PostgresFlood(engine, bot), UpdateRecord(bot, sessions)
-            )
+            yield SharedLimits("postgresql", budget, shared_flood, UpdateRecord(bot, sessions))
         finally:
             await budget.close()
         return

@@ -8,6 +8,7 @@ same in Redis. The update record (``claim_update``) works on SQLite too: it is p
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,18 +97,28 @@ class PostgresSlots:
 
 
 class PostgresFlood:
-    """The flood buckets of ``handlers.flood`` in PostgreSQL."""
+    """The flood buckets of ``handlers.flood`` in PostgreSQL; buckets idle for
+    ``forget_after`` seconds are dropped every ``forget_every`` seconds."""
 
-    def __init__(self, engine: AsyncEngine, bot: str) -> None:
+    def __init__(
+        self, engine: AsyncEngine, bot: str, *, forget_after: float, forget_every: float = 300.0
+    ) -> None:
         self.engine = _autocommit(engine)
         self.bot = bot
+        self.forget_after = forget_after
+        self.forget_every = forget_every
+        self._next_forget = time.monotonic() + forget_every
 
     async def check(self, key: int, burst: float, per_second: float, pause: float) -> str:
         """Count one update of ``key``: "pass", "throttle" or "ignore"."""
         params = {"bot": self.bot, "key": key, "burst": burst, "per_second": per_second,
                   "pause": pause}  # fmt: skip
         async with self.engine.connect() as connection:
-            return str((await connection.execute(_FLOOD, params)).scalar_one())
+            verdict = str((await connection.execute(_FLOOD, params)).scalar_one())
+        if time.monotonic() >= self._next_forget:
+            self._next_forget = time.monotonic() + self.forget_every
+            await self.forget_idle(self.forget_after)
+        return verdict
 
     async def forget_idle(self, idle: float) -> int:
         """Drop buckets not heard from for ``idle`` seconds (they would be full again)."""

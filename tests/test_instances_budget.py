@@ -9,17 +9,18 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.redis_limits import RedisSlots, connect
+from bot.redis_limits import RedisFlood, RedisSlots, connect
 from bot.settings import to_async_url
 from bot.shared_budget import SharedBudget, SlotStore
 from storage.database import make_engine
 from storage.models import SendBudgetRow
-from storage.shared_limits import ChatRule, PostgresSlots
+from storage.shared_limits import ChatRule, PostgresFlood, PostgresSlots
 
 NO_CHAT_LIMIT = ChatRule(0.0)
 
@@ -146,3 +147,27 @@ async def test_replies_go_before_queued_digests_and_busy_chats_take_turns(
         finally:
             await fast.close()
             await other.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_flood_buckets_are_one_per_chat_across_processes(
+    kind: str, database_url: str, engine: AsyncEngine, maybe_redis: str | None
+) -> None:
+    bot = str(secrets.randbelow(10**9))
+    async with AsyncExitStack() as stack:
+        if kind == "redis":
+            assert maybe_redis is not None
+            clients = [connect(maybe_redis), connect(maybe_redis)]
+            for client in clients:
+                stack.push_async_callback(client.aclose)
+            buckets: list[Any] = [RedisFlood(client, bot, 600.0) for client in clients]
+        else:
+            buckets = [PostgresFlood(engine, bot, forget_after=600.0) for _ in range(2)]
+        # Three at once, a tenth of a token a second, a minute's pause: as handlers.flood
+        # does with its numbers. The two processes take turns.
+        verdicts = [await buckets[n % 2].check(42, 3, 0.1, 60.0) for n in range(6)]
+        assert verdicts == ["pass", "pass", "pass", "throttle", "ignore", "ignore"]
+        assert await buckets[1].check(43, 3, 0.1, 60.0) == "pass"  # another chat
+        # Forgetting idle buckets keeps a paused one (and, here, the fresh one too).
+        assert await buckets[0].forget_idle(600.0) == 0
+        assert await buckets[0].check(42, 3, 0.1, 60.0) == "ignore"
