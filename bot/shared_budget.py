@@ -15,7 +15,9 @@ In each process a ``SharedBudget`` queues its senders and asks for one slot at a
 - waiting chats are served round-robin: after a chat gets a slot it goes to the back, so
   a crowd of busy chats never starves a quiet one; a chat that must wait for its own
   interval is set aside and does not hold up the others;
-- a 429 from Telegram (``pause``) moves the shared pause on: every process waits.
+- a 429 from Telegram (``pause``) moves the shared pause on: every process waits;
+- while the store cannot be reached (database or Redis restarting), the process's own
+  budget (``bot.send_budget``) decides, so the bot keeps answering within its share.
 
 Cost: one round trip to the store per send (see ``bench/bench_bot.py --budget``).
 """
@@ -30,7 +32,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Protocol
 
-from bot.send_budget import PER_CHAT_INTERVAL, TELEGRAM_PER_SECOND
+from bot.send_budget import PER_CHAT_INTERVAL, TELEGRAM_PER_SECOND, SendBudget
 from storage.shared_limits import ChatRule, SlotAnswer
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ FORGET_EVERY = 300.0
 # Store requests in flight at once: a request takes a round trip (~1-5 ms), and 30 sends a
 # second with some refusals need a few at once on a busy machine.
 IN_FLIGHT = 3
-# A store that cannot answer (database restarting) is asked again after this long.
+# Seconds a dispatcher with nothing to ask waits for news before looking again.
 RETRY_STORE_AFTER = 0.5
 
 
@@ -117,6 +119,8 @@ class SharedBudget:
         self._dispatchers: set[asyncio.Task[None]] = set()
         self._asking: set[int] = set()  # chats whose request is in flight
         self._booked_bulk = 0  # digest slots handed out whose time has not come
+        self._own = SendBudget(per_second, PER_CHAT_INTERVAL, window=window)
+        self._store_down = False
         self._pauses: set[asyncio.Task[None]] = set()
         self._last_forget = clock()
         self.sent = 0
@@ -151,6 +155,7 @@ class SharedBudget:
 
     def pause(self, seconds: float) -> None:
         """Telegram answered 429: every process of the bot waits ``seconds`` from now."""
+        self._own.pause(seconds)  # for the sends decided here while the store is away
         task = asyncio.ensure_future(self._pause(seconds))
         self._pauses.add(task)
         task.add_done_callback(self._pauses.discard)
@@ -221,10 +226,16 @@ class SharedBudget:
                 answer = await self.store.take(
                     chat_id, self.interval, self.rule_of(chat_id), horizon
                 )
-            except Exception:
-                log.exception("the shared send budget cannot be reached; asking again")
-                await asyncio.sleep(RETRY_STORE_AFTER)
-                continue
+            except Exception as exc:
+                if not self._store_down:
+                    log.warning("shared send budget unreachable (%s): this process decides", exc)
+                self._store_down = True
+                await self._own.acquire(chat_id, reply=kind == 0)
+                answer = SlotAnswer(taken=True, wait=0.0, chat_busy=False)
+            else:
+                if self._store_down:
+                    log.warning("shared send budget reachable again")
+                self._store_down = False
             finally:
                 self._asking.discard(chat_id)
             if answer.taken:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.redis_limits import RedisFlood, RedisSlots, connect
-from bot.settings import to_async_url
+from bot.settings import SettingsError, load_settings, to_async_url
 from bot.shared_budget import SharedBudget, SlotStore
 from storage.database import make_engine
 from storage.models import SendBudgetRow
@@ -171,3 +171,34 @@ async def test_flood_buckets_are_one_per_chat_across_processes(
         # Forgetting idle buckets keeps a paused one (and, here, the fresh one too).
         assert await buckets[0].forget_idle(600.0) == 0
         assert await buckets[0].check(42, 3, 0.1, 60.0) == "ignore"
+
+
+class UnreachableStore:
+    """A store whose every request fails, as a database that is restarting."""
+
+    async def take(self, chat_id: int, interval: float, chat: ChatRule, horizon: float) -> Any:
+        raise ConnectionError("connection refused")
+
+    async def pause(self, seconds: float) -> None:
+        raise ConnectionError("connection refused")
+
+    async def forget_chats(self, idle: float) -> int:
+        raise ConnectionError("connection refused")
+
+
+async def test_without_its_store_the_process_budget_decides() -> None:
+    budget = SharedBudget(UnreachableStore())
+    try:
+        await asyncio.gather(budget.acquire(1, reply=True), budget.acquire(2), budget.acquire(3))
+        assert budget.sent == 3
+    finally:
+        await budget.close()
+
+
+def test_a_bad_redis_url_is_named_but_never_echoed() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(redis_url="http://user:hunter2@cache:6379")
+    assert str(caught.value).startswith("REDIS_URL:") and "hunter2" not in str(caught.value)
+    assert load_settings(redis_url="").redis_url is None
+    url = load_settings(redis_url=" redis://127.0.0.1:6379/0 ").redis_url
+    assert url is not None and url.get_secret_value() == "redis://127.0.0.1:6379/0"
