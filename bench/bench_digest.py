@@ -13,9 +13,10 @@ created for each mode and dropped after).
 Each mode uses a fresh store: N chats in five time zones with a 09:00 subscription to 1-5
 countries, 400 stories of the last day and the five rates. Prints ratios, asserts nothing.
 
-``--passes K`` (PostgreSQL only; add ``--redis URL`` for Redis): K real ``newsbot digest
-run-due`` processes at once on one store, against the emulator over HTTP limiting to 30 a
-second. They share the bot's send budget (bot.limits). Prints the digests each process
+``--passes K``: K real ``newsbot digest run-due`` processes at once on one store, against
+the emulator over HTTP limiting to 30 a second. On PostgreSQL (add ``--redis URL`` for
+Redis) they share the bot's send budget (bot.limits); on SQLite (no URL) each keeps its own,
+as every process did before: the baseline of the same run. Prints the digests each process
 sent and put back (every digest must go in these first passes), the time from the first
 to the last digest and from the start to the last process's exit against the floor of
 N / 30 seconds (target <= 1.15), and the 429s drawn (target <= 5).
@@ -204,7 +205,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.passes:
         if not args.database:
-            parser.error("--passes needs a PostgreSQL URL")
+            label = f"{args.passes} passes at once, SQLite, a budget each"
+            print(f"{args.subs} subscriptions, {label}:")
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{Path(folder) / 'passes.db'}"
+                asyncio.run(run_passes(url, args.subs, args.passes, None))
+            return
         engine = "Redis" if args.redis else "PostgreSQL"
         print(f"{args.subs} subscriptions, {args.passes} passes at once, budget in {engine}:")
         asyncio.run(_passes_on_scratch(args.database, args.subs, args.passes, args.redis))
