@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.send_budget import PROCESS_BUDGET, Budget
 from bot.shared_budget import SharedBudget
+from storage.database import make_engine, make_sessionmaker
 from storage.shared_limits import (
     UPDATE_MEMORY,
     PostgresFlood,
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORGET_UPDATES_EVERY = timedelta(minutes=10)
+# Connections of the shared budget and flood buckets: the budget's requests in flight,
+# a pause, and the flood checks of the updates being handled.
+LIMITS_POOL = 8
 
 
 class SharedFlood(Protocol):
@@ -128,11 +132,16 @@ async def open_limits(
     if engine.dialect.name == "postgresql":
         from handlers.flood import FORGET_AFTER_SECONDS
 
-        budget = SharedBudget(PostgresSlots(engine, bot))
-        shared_flood = PostgresFlood(engine, bot, forget_after=FORGET_AFTER_SECONDS)
+        # A pool of their own: a handler holding a connection while its reply waits for a
+        # slot must never leave the budget without one to ask for that slot.
+        own = make_engine(engine.url.render_as_string(hide_password=False), pool_size=LIMITS_POOL)
+        budget = SharedBudget(PostgresSlots(own, bot))
+        shared_flood = PostgresFlood(own, bot, forget_after=FORGET_AFTER_SECONDS)
         try:
-            yield SharedLimits("postgresql", budget, shared_flood, UpdateRecord(bot, sessions))
+            record = UpdateRecord(bot, make_sessionmaker(own))
+            yield SharedLimits("postgresql", budget, shared_flood, record)
         finally:
             await budget.close()
+            await own.dispose()
         return
     yield SharedLimits("process", PROCESS_BUDGET, None, UpdateRecord(bot, sessions))
