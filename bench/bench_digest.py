@@ -12,12 +12,21 @@ created for each mode and dropped after).
 
 Each mode uses a fresh store: N chats in five time zones with a 09:00 subscription to 1-5
 countries, 400 stories of the last day and the five rates. Prints ratios, asserts nothing.
+
+``--passes K``: K real ``newsbot digest run-due`` processes at once on one store, against
+the emulator over HTTP limiting to 30 a second. On PostgreSQL (add ``--redis URL`` for
+Redis) they share the bot's send budget (bot.limits); on SQLite (no URL) each keeps its own,
+as every process did before: the baseline of the same run. Prints the digests each process
+sent and put back (every digest must go in these first passes), the time from the first
+to the last digest and from the start to the last process's exit against the floor of
+N / 30 seconds (target <= 1.15), and the 429s drawn (target <= 5).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -25,6 +34,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,6 +44,7 @@ from telegram import Bot
 from bench.scratch_db import scratch_postgres
 from bot.digests import run_due_pass, telegram_sender
 from bot.emulator import DUMMY_TOKEN, BotApiEmulator
+from bot.emulator.http import serve_http
 from bot.send_budget import TELEGRAM_PER_SECOND, SendBudget
 from bot.settings import to_async_url
 from core.countries import CENTRAL_ASIA
@@ -43,6 +54,9 @@ from storage.models import ChatRow, StoryRow, SubscriptionRow
 from storage.rates import add_rates
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)  # 09:00 in Moscow, after 09:00 further east
+ROOT = Path(__file__).resolve().parents[1]
+RUN_DUE = (sys.executable, "-m", "bot", "digest", "run-due", "--now")
+PIPE = asyncio.subprocess.PIPE
 ZONES = ["Asia/Almaty", "Asia/Tashkent", "Asia/Bishkek", "Europe/Moscow", None]
 STORIES = 400
 
@@ -131,13 +145,76 @@ async def run_mode(url: str, subs: int, limited: bool) -> None:
         )
 
 
+class StampedEmulator(BotApiEmulator):
+    """The emulator, noting when each digest it accepted arrived."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token=token)
+        self.accepted: list[float] = []
+
+    async def call(self, method: str, raw: dict[str, Any], files: Any = None) -> Any:
+        result = await super().call(method, raw, files)
+        if method == "sendMessage":
+            self.accepted.append(time.perf_counter())
+        return result
+
+
+async def run_passes(url: str, subs: int, passes: int, redis_url: str | None) -> None:
+    """Fill a store; start ``passes`` run-due processes at once; print the numbers."""
+    token = f"{random.randrange(10**8, 10**9)}:BenchDigestPasses"
+    emu = StampedEmulator(token)
+    await _fill(url, subs, emu)
+    emu.limit_rate(TELEGRAM_PER_SECOND)
+    async with serve_http(emu) as base_url:
+        env = {**os.environ, "BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": base_url,
+               "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "TIMEZONE": "Asia/Almaty"}  # fmt: skip
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        started = time.perf_counter()
+        processes = [
+            await asyncio.create_subprocess_exec(
+                *RUN_DUE, NOW.isoformat(), env=env, cwd=ROOT, stdout=PIPE, stderr=PIPE
+            )
+            for _ in range(passes)
+        ]
+        outputs = [await process.communicate() for process in processes]
+        elapsed = time.perf_counter() - started
+    await emu.aclose()
+    for number, (out, err) in enumerate(outputs):
+        line = out.decode().strip() or err.decode().strip()[-300:]
+        print(f"  pass {number + 1}: {line}")
+    sent = len(emu.accepted)
+    floor = subs / TELEGRAM_PER_SECOND
+    span = emu.accepted[-1] - emu.accepted[0] if sent > 1 else 0.0
+    print(
+        f"  {sent} of {subs} digests delivered; first to last digest {span:.1f} s = "
+        f"{span / floor:.3f}x the floor of {floor:.1f} s; start to last exit {elapsed:.1f} s "
+        f"= {elapsed / floor:.3f}x (target <= 1.15); 429s drawn: {emu.flood_refusals} "
+        f"(target <= 5)"
+    )
+
+
 def main() -> None:
     """Parse the options and run the chosen modes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subs", type=int, default=10_000, help="subscriptions (default 10000)")
     parser.add_argument("--mode", choices=["limited", "unlimited", "both"], default="both")
+    parser.add_argument("--passes", type=int, default=0, help="run-due processes at once")
+    parser.add_argument("--redis", help="with --passes: share the budget in this Redis")
     parser.add_argument("database", nargs="?", help="a PostgreSQL URL (default: SQLite)")
     args = parser.parse_args()
+    if args.passes:
+        if not args.database:
+            label = f"{args.passes} passes at once, SQLite, a budget each"
+            print(f"{args.subs} subscriptions, {label}:")
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{Path(folder) / 'passes.db'}"
+                asyncio.run(run_passes(url, args.subs, args.passes, None))
+            return
+        engine = "Redis" if args.redis else "PostgreSQL"
+        print(f"{args.subs} subscriptions, {args.passes} passes at once, budget in {engine}:")
+        asyncio.run(_passes_on_scratch(args.database, args.subs, args.passes, args.redis))
+        return
     modes = {"limited": [True], "unlimited": [False], "both": [False, True]}[args.mode]
     with tempfile.TemporaryDirectory() as folder:
         for number, limited in enumerate(modes):
@@ -149,6 +226,11 @@ def main() -> None:
                 url = f"sqlite:///{Path(folder) / f'bench{number}.db'}"
                 print(f"{args.subs} subscriptions, SQLite, {kind}:")
                 asyncio.run(run_mode(url, args.subs, limited))
+
+
+async def _passes_on_scratch(admin_url: str, subs: int, passes: int, redis_url: str | None) -> None:
+    async with scratch_postgres(admin_url, "passes") as url:
+        await run_passes(url, subs, passes, redis_url)
 
 
 async def _on_scratch_postgres(admin_url: str, subs: int, limited: bool) -> None:

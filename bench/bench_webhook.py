@@ -13,8 +13,13 @@ arriving at the emulator. Prints answered / sent, p50, p95 and max latency, the 
 whole load, and how many updates each instance handled (read from its /metrics); the two-
 instance run is also printed as a ratio of the one-instance run. Asserts nothing.
 
-Telegram's 30 messages a second are not enforced here (as in bench_bot): the figure is the
-bot's own capacity.
+The emulator does not enforce Telegram's 30 messages a second, but the bot keeps to it:
+on PostgreSQL its instances share one send budget (bot.limits), so the throughput tops out
+near 30 answers a second whatever the instance count.
+
+``--same-to-both``: two instances, and every update is posted to both (a balancer that
+duplicates, or Telegram's retry reaching the other instance). Prints the answers against
+the updates: each must be answered once (the update record of bot.limits).
 """
 
 from __future__ import annotations
@@ -166,8 +171,11 @@ async def _updates_handled(client: httpx.AsyncClient, port: int) -> float:
     )
 
 
-async def run_load(database_url: str, instances: int, chats: int, messages: int) -> Result:
-    """Start ``instances`` bots on the database, send the load, collect latencies."""
+async def run_load(
+    database_url: str, instances: int, chats: int, messages: int, *, to_every: bool = False
+) -> Result:
+    """Start ``instances`` bots on the database, send the load, collect latencies;
+    ``to_every`` posts each update to every instance."""
     emu = TimedEmulator()
     ports = [_free_port() for _ in range(instances)]
     async with AsyncExitStack() as stack, httpx.AsyncClient(timeout=10) as client:
@@ -182,7 +190,8 @@ async def run_load(database_url: str, instances: int, chats: int, messages: int)
         for port in ports:
             while not await _healthy(client, port):
                 await asyncio.sleep(0.1)
-        emu.balance_webhooks([f"http://127.0.0.1:{port}{HOOK_PATH}" for port in ports])
+        urls = [f"http://127.0.0.1:{port}{HOOK_PATH}" for port in ports]
+        emu.balance_webhooks(urls, to_every=to_every)
         people = [emu.private_chat(emu.user(50_000 + n, f"P{n}")) for n in range(chats)]
         # One warm-up message per chat: the processes import the search engine lazily.
         await asyncio.gather(*(person.dispatch_text("/start") for person in people))
@@ -213,6 +222,8 @@ async def run_load(database_url: str, instances: int, chats: int, messages: int)
         while answered() < total and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
         seconds = time.perf_counter() - start
+        if to_every:
+            await asyncio.sleep(2.0)  # room for a second answer to any update to show up
         result = Result(total, answered(), seconds)
         result.cpu = [_cpu(psutil.Process()) - own_cpu] + [
             _cpu(psutil.Process(pid)) - used for pid, used in zip(pids, instance_cpu, strict=True)
@@ -243,13 +254,15 @@ def _print(label: str, result: Result) -> None:
     )
 
 
-async def _scratch(admin_url: str, instances: int, chats: int, messages: int) -> Result:
+async def _scratch(
+    admin_url: str, instances: int, chats: int, messages: int, *, to_every: bool = False
+) -> Result:
     async with scratch_postgres(admin_url, f"webhook{instances}") as url:
         engine = make_engine(to_async_url(url))
         await upgrade_database(engine)
         await load_demo_if_empty(make_sessionmaker(engine))
         await engine.dispose()
-        return await run_load(url, instances, chats, messages)
+        return await run_load(url, instances, chats, messages, to_every=to_every)
 
 
 def main() -> None:
@@ -257,7 +270,15 @@ def main() -> None:
     parser.add_argument("database", nargs="?", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--same-to-both", action="store_true", help="post each update to both")
     args = parser.parse_args()
+    if args.same_to_both:
+        total = args.chats * args.messages
+        print(f"{total} updates, each posted to both of two instances, PostgreSQL")
+        both = asyncio.run(_scratch(args.database, 2, args.chats, args.messages, to_every=True))
+        _print("two instances", both)
+        print(f"answers: {both.answered} for {total} updates (target: exactly {total})")
+        return
     print(f"{args.chats} chats x {args.messages} messages at once, over HTTP webhooks, PostgreSQL")
     one = asyncio.run(_scratch(args.database, 1, args.chats, args.messages))
     _print("one instance ", one)

@@ -22,6 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.admin_fetch import AdminFetch
+from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
 from bot.retry import RetryingLimiter
 from bot.settings import Settings
@@ -121,7 +122,8 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
 
 
 class _Lifecycle:
-    """Opens the store when the Application starts and closes it when it stops."""
+    """Opens the store and the shared limits when the Application starts; closes them when
+    it stops."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -134,6 +136,8 @@ class _Lifecycle:
             default_language=self.settings.default_language,
             default_timezone=self.settings.timezone,
         )
+        limits = await self.stack.enter_async_context(open_limits(self.settings, sessions))
+        use_limits(app, limits)
         app.bot_data.admin_ids = frozenset(self.settings.admin_ids)
         if self.settings.fetch_sources:
             app.bot_data.fetch_now = AdminFetch(self.settings, app.bot_data)
@@ -183,6 +187,26 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     return app
 
 
+def use_limits(app: BotApplication, limits: SharedLimits) -> None:
+    """Send every message of ``app`` within ``limits.budget``; count floods in
+    ``limits.flood`` (None: in the process)."""
+    assert isinstance(app, UpdateLoggingApplication)
+    app.limits = limits
+    limiter = app.bot.rate_limiter
+    assert isinstance(limiter, RetryingLimiter)
+    limiter.budget = limits.budget
+    guard = app.handlers[FLOOD_GROUP][0]
+    assert isinstance(guard, FloodGuard)
+    if not guard.lifted:
+        guard.shared = limits.flood
+
+
+def limits_of(app: BotApplication) -> SharedLimits:
+    """The limits ``app`` runs within (set when its store opened)."""
+    assert isinstance(app, UpdateLoggingApplication) and app.limits is not None
+    return app.limits
+
+
 def lift_flood_limit(app: BotApplication, limiter: FloodLimiter | None = None) -> BotApplication:
     """Give the flood guard ``limiter``, by default one that checks every update but never
     says no: for ``newsbot chat`` (one local person, who may pipe a long script in) and for
@@ -190,4 +214,5 @@ def lift_flood_limit(app: BotApplication, limiter: FloodLimiter | None = None) -
     guard = app.handlers[FLOOD_GROUP][0]
     assert isinstance(guard, FloodGuard)
     guard.limiter = FloodLimiter(burst=1_000_000) if limiter is None else limiter
+    guard.lifted, guard.shared = True, None  # the given limiter decides, not shared buckets
     return app

@@ -48,6 +48,7 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
 
     from bot.commands import CommandError
     from bot.digests import run_due_pass, telegram_sender
+    from bot.limits import open_limits
     from bot.logsafe import protect_secret
     from bot.store import open_store
 
@@ -58,7 +59,9 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
         now = now.replace(tzinfo=ZoneInfo(settings.timezone))
     token = settings.bot_token.get_secret_value()
     protect_secret(token)
-    async with open_store(settings) as sessions:
+    # The budget and the claims of the running bot's processes: a pass beside them shares
+    # Telegram's limits with them, and takes only what nobody has claimed.
+    async with open_store(settings) as sessions, open_limits(settings, sessions) as limits:
         bot = Bot(token, base_url=settings.telegram_api_base_url)
         try:
             await bot.initialize()  # getMe: a bad token fails here, before anything is claimed
@@ -73,6 +76,7 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
                 now,
                 default_zone=settings.timezone,
                 default_language=settings.default_language,
+                budget=limits.budget,
             )
         finally:
             await bot.shutdown()

@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.digests import WORKERS, PassReport, Sender, run_due_pass, telegram_sender
-from bot.send_budget import PROCESS_BUDGET
-from handlers.reply import SENT_OBSERVERS
 from storage.leases import make_holder, run_under_lease
 
 if TYPE_CHECKING:
@@ -40,7 +38,8 @@ def digest_job(settings: Settings) -> BackgroundJob:
     """The ``newsbot run`` background job: a pass at the start of every minute, forever.
 
     Digests go through a Bot of their own (its own connection pool, no retrying rate
-    limiter: a pass handles 429s itself), sharing the process's send budget with replies.
+    limiter: a pass handles 429s itself), within the send budget the replies use (shared
+    with the bot's other processes on PostgreSQL or Redis: ``bot.limits``).
     With several instances only the holder of the ``digest-pass`` lease runs a minute's
     pass (see ``run_every_minute``).
     """
@@ -48,23 +47,22 @@ def digest_job(settings: Settings) -> BackgroundJob:
     async def send_digests(app: Any) -> None:
         from telegram.request import HTTPXRequest
 
+        from bot.app import limits_of
+
         token = settings.bot_token.get_secret_value() if settings.bot_token else ""
         bot = Bot(
             token,
             base_url=settings.telegram_api_base_url,
             request=HTTPXRequest(connection_pool_size=WORKERS + 2),
         )
-        SENT_OBSERVERS.append(PROCESS_BUDGET.note)  # replies count against the same limit
-        try:
-            async with bot:
-                await run_every_minute(
-                    app.bot_data.sessions,
-                    telegram_sender(bot),
-                    default_zone=settings.timezone,
-                    default_language=settings.default_language,
-                )
-        finally:
-            SENT_OBSERVERS.remove(PROCESS_BUDGET.note)
+        async with bot:
+            await run_every_minute(
+                app.bot_data.sessions,
+                telegram_sender(bot),
+                default_zone=settings.timezone,
+                default_language=settings.default_language,
+                budget=limits_of(app).budget,
+            )
 
     return send_digests
 

@@ -1,15 +1,17 @@
 """Daily digests: one delivery pass over the due subscriptions, and the per-minute job.
 
 A pass claims deliveries (``storage.deliveries``), composes each digest
-(``core.digest`` + ``handlers.render_digest``) and sends it within the process's
-``SendBudget``. Claims, sends and "sent" marks overlap: a producer claims batches while
-workers send the previous ones and a marker commits what was sent.
+(``core.digest`` + ``handlers.render_digest``) and sends it within the bot's send budget
+(``bot.limits``: shared by all the bot's processes on PostgreSQL or Redis). Claims, sends
+and "sent" marks overlap: a producer claims batches while workers send the previous ones
+and a marker commits what was sent.
 
 What each Telegram answer does to a delivery:
 
 - accepted: marked sent (group commit: the marker writes whatever was sent since its
   last write, one transaction, usually a message or two);
-- 429: everybody in the process pauses; waits up to 60 s are waited out and the message
+- 429: every sender of the bot pauses (in every process when the budget is shared);
+  waits up to 60 s are waited out and the message
   sent again, a longer wait puts the delivery back for a later pass (not an attempt);
 - 403 / 400 "chat not found": the subscription stops and the chat is marked unreachable;
 - "group chat was upgraded": the chat and its subscription move to the new id, and the
@@ -38,7 +40,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.metrics import DIGESTS
-from bot.send_budget import PROCESS_BUDGET, SendBudget
+from bot.send_budget import PROCESS_BUDGET, Budget
 from core.digest import StoryPool, digest_since, fit_digest, group_by_country
 from core.types import RateQuote, Story
 from handlers.errors import is_unreachable
@@ -164,7 +166,7 @@ class DigestPass:
         *,
         default_zone: str,
         default_language: str,
-        budget: SendBudget = PROCESS_BUDGET,
+        budget: Budget = PROCESS_BUDGET,
         workers: int = WORKERS,
         batch: int = CLAIM_BATCH,
         lease: timedelta = LEASE,
@@ -427,7 +429,7 @@ async def run_due_pass(
     *,
     default_zone: str,
     default_language: str,
-    budget: SendBudget = PROCESS_BUDGET,
+    budget: Budget = PROCESS_BUDGET,
     **options: Any,
 ) -> PassReport:
     """One delivery pass at ``now`` (see ``DigestPass``)."""

@@ -6,6 +6,11 @@ retries that itself). That makes it the place to count what the bot puts in chat
 (``REPLIES`` by method) and the Bot API calls that failed for good (``ERRORS`` with the
 method as the place; a failure inside a handler is counted again by the update log, with
 the command as the place).
+
+It is also the one send path of the Application's bot: every message it sends (replies,
+admin messages, and alerts to come) first asks the process's send budget (``budget``,
+see ``bot.limits``) as a reply, and a 429 pauses that budget for every process.
+Digests go through the same budget from ``bot.digests``, as bulk.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.metrics import ERRORS, REPLIES
+from bot.send_budget import PROCESS_BUDGET, Budget
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,34 @@ REPLY_METHODS = frozenset(
         "answerInlineQuery",
     ]
 )
+# Calls that put a new message in a chat: what Telegram's sending limits count.
+SEND_METHODS = frozenset(
+    [
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "sendAnimation",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendSticker",
+        "sendLocation",
+        "sendPoll",
+        "copyMessage",
+        "forwardMessage",
+    ]
+)
+
+
+def _chat_of(data: dict[str, Any]) -> int | None:
+    """The numeric chat a call writes to; None for "@channel" names and calls without one."""
+    chat = data.get("chat_id")
+    if isinstance(chat, int):
+        return chat
+    if isinstance(chat, str) and chat.lstrip("-").isdigit():
+        return int(chat)
+    return None
 
 
 def _wait_of(error: RetryAfter) -> float:
@@ -64,12 +98,21 @@ class RetryingLimiter(BaseRateLimiter[None]):
         backoff: Seconds before the first network retry; doubled each time.
         max_wait: A longer ``retry_after`` than this is not waited out but raised,
             so one chat's flood limit never stalls a handler for minutes.
+        budget: The send budget every message asks first (replaced by ``bot.app`` with
+            the shared one when the store opens).
     """
 
-    def __init__(self, attempts: int = 3, backoff: float = 0.5, max_wait: float = 30.0) -> None:
+    def __init__(
+        self,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        max_wait: float = 30.0,
+        budget: Budget = PROCESS_BUDGET,
+    ) -> None:
         self.attempts = attempts
         self.backoff = backoff
         self.max_wait = max_wait
+        self.budget = budget
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -88,7 +131,8 @@ class RetryingLimiter(BaseRateLimiter[None]):
     ) -> JSONResult:
         """Make the call, retrying as described in the class docstring, and count it."""
         try:
-            result = await self._with_retries(callback, args, kwargs, endpoint)
+            chat = _chat_of(data) if endpoint in SEND_METHODS else None
+            result = await self._with_retries(callback, args, kwargs, endpoint, chat)
         except TelegramError as exc:
             ERRORS.labels(kind=type(exc).__name__, place=endpoint).inc()
             raise
@@ -102,13 +146,17 @@ class RetryingLimiter(BaseRateLimiter[None]):
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
+        chat: int | None,
     ) -> JSONResult:
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
+                if chat is not None:
+                    await self.budget.acquire(chat, reply=True)
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = _wait_of(exc)
+                self.budget.pause(wait)  # Telegram said it of the bot: every process waits
                 if attempt == self.attempts or wait > self.max_wait:
                     raise
                 log.warning("%s: Telegram asked to wait %.1f s; retrying", endpoint, wait)

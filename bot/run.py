@@ -130,9 +130,13 @@ def _webhook_secret(settings: Settings) -> str:
 async def _serve_http(app: BotApplication, settings: Settings, secret: str | None) -> AppRunner:
     """Listen on HOST:PORT: monitoring routes, and the webhook path when ``secret`` is set."""
     # Imported here: polling without PORT does not load aiohttp at all.
+    from bot.app import limits_of
     from bot.web import WebhookRoute, make_web_app, start_web
 
-    route = None if secret is None else WebhookRoute(settings.webhook_path, secret, app)
+    route = None
+    if secret is not None:
+        record = limits_of(app).updates.first_time
+        route = WebhookRoute(settings.webhook_path, secret, app, record)
     web_app = make_web_app(app.bot_data.sessions, webhook=route)
     address = f"{settings.host}:{settings.listen_port}"
     try:

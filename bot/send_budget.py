@@ -1,7 +1,8 @@
-"""The process's share of Telegram's sending limits: 30 messages a second, ~1 a second per chat.
+"""Telegram's sending limits in one process: 30 messages a second, ~1 a second per chat.
 
-Telegram counts every message a bot sends, whoever in the process sends it. One
-``SendBudget`` per process (``PROCESS_BUDGET``) is therefore shared by every sender:
+This is the budget of a bot that runs as one process on SQLite. With PostgreSQL or
+REDIS_URL the processes of a bot share one budget instead (``bot.shared_budget``); both
+are a ``Budget``, and every send asks the process's one budget (``bot.budgets``):
 
 - bulk senders (the daily digests) ``acquire`` a slot and wait for it;
 - interactive replies only ``note`` what they sent: a person waiting for an answer is
@@ -20,6 +21,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 TELEGRAM_PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0
@@ -29,6 +31,16 @@ WINDOW_SECONDS = 1.02
 # Remembering when each chat last got a message is only needed for one interval; the map
 # is swept once it holds this many chats.
 _SWEEP_AT = 4096
+
+
+class Budget(Protocol):
+    """What every sender asks before a message leaves: replies, digests, admin messages."""
+
+    async def acquire(self, chat_id: int, *, reply: bool = False) -> None:
+        """Wait until one more message to ``chat_id`` fits, and count it."""
+
+    def pause(self, seconds: float) -> None:
+        """Telegram answered 429: nobody sends for ``seconds``."""
 
 
 class SendBudget:
@@ -90,8 +102,12 @@ class SendBudget:
                 }
             self._last_in_chat[chat_id] = now
 
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until one more message to ``chat_id`` fits, and count it as sent."""
+    async def acquire(self, chat_id: int, *, reply: bool = False) -> None:
+        """Wait until one more message to ``chat_id`` fits, and count it as sent; a
+        ``reply`` never waits here (see the module docstring), it is only counted."""
+        if reply:
+            self.note(chat_id)
+            return
         while True:
             now = self._clock()
             wait = self._wait_needed(chat_id, now)

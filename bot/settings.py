@@ -48,8 +48,13 @@ class Settings(BaseSettings):
     # None: polling serves no HTTP at all; webhook mode then listens on DEFAULT_PORT.
     port: int | None = Field(default=None, ge=1, le=65535)
     host: str = "0.0.0.0"
+    # Several processes of one bot share their limits here (bot.limits); a secret, as a
+    # Redis URL may hold a password.
+    redis_url: SecretStr | None = None
 
-    @field_validator("bot_token", "webhook_secret", "webhook_url", "port", mode="before")
+    @field_validator(
+        "bot_token", "webhook_secret", "webhook_url", "port", "redis_url", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -81,6 +86,17 @@ class Settings(BaseSettings):
             # The value itself is never echoed: it is a secret.
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.get_secret_value().strip())
+        # The URL itself is never echoed: it may hold a password.
+        if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+            raise ValueError("must look like redis://127.0.0.1:6379/0 (or rediss://, unix://)")
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("host")
     @classmethod

@@ -32,6 +32,7 @@ from handlers.errors import error_place
 from handlers.outcome import CANCELLED, ERROR, close_record, command_of, mark_error, open_record
 
 if TYPE_CHECKING:
+    from bot.limits import SharedLimits
     from storage.story_index import StoryIndex
 
 log = logging.getLogger("newsbot.updates")
@@ -52,6 +53,9 @@ class UpdateLoggingApplication(
     Application[ExtBot[None], BotContext, dict[Any, Any], ChatState, Services, None]
 ):
     """The bot's Application: handles each update as PTB does, then logs and counts it."""
+
+    # The limits shared with the bot's other processes (bot.limits), once the store is open.
+    limits: SharedLimits | None = None
 
     async def process_update(self, update: object) -> None:
         """Handle ``update``, then write its log line and update the metrics."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -31,11 +32,16 @@ MAX_UPDATE_BYTES = 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class WebhookRoute:
-    """Where Telegram posts updates, the secret it must send, and who handles them."""
+    """Where Telegram posts updates, the secret it must send, and who handles them.
+
+    ``first_time`` records an update_id for every instance of the bot (``bot.limits``):
+    an update another instance (or an earlier POST) took is acknowledged, not handled.
+    """
 
     path: str
     secret: str
     app: BotApplication
+    first_time: Callable[[int], Awaitable[bool]] | None = None
 
 
 def _refuse(status: int, reason: str) -> web.Response:
@@ -72,10 +78,23 @@ def _webhook_handler(route: WebhookRoute) -> Handler:
             update = Update.de_json(data, route.app.bot)
         except (KeyError, TypeError, ValueError, AttributeError):
             return _refuse(400, "not an update object")
+        if route.first_time is not None and not await _first_time(route, update.update_id):
+            return web.json_response({"ok": True})  # Telegram's retry, or a twin instance's
         await route.app.update_queue.put(update)
         return web.json_response({"ok": True})
 
     return on_update
+
+
+async def _first_time(route: WebhookRoute, update_id: int) -> bool:
+    """Whether ``update_id`` is new; when the record cannot be reached, handle it (an
+    answer twice beats no answer)."""
+    assert route.first_time is not None
+    try:
+        return await route.first_time(update_id)
+    except Exception as exc:
+        log.warning("webhook: the update record is unavailable (%s); handling the update", exc)
+        return True
 
 
 def _health_handler(sessions: async_sessionmaker[AsyncSession], timeout: float) -> Handler:

@@ -7,8 +7,10 @@ which its bucket is full again. The check runs before any other handler and befo
 database is touched, so a script sending hundreds of messages costs the bot microseconds
 per update and other chats keep their answers.
 
-The buckets are per process: with several instances behind one webhook each keeps its own,
-which only makes the limit a little more lenient.
+With several instances (PostgreSQL or REDIS_URL) the buckets are shared (``shared``, set by
+``bot.limits``): the same numbers, kept in the database or Redis, so a flooder behind a
+balancer gets one allowance, not one per instance. That costs one round trip per update;
+if the shared store fails, the process's own buckets decide meanwhile.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from telegram import InlineQueryResultsButton, Update
 from telegram.error import TelegramError
@@ -177,24 +179,48 @@ async def _tell_to_slow_down(update: Update, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, escape(text))
 
 
+class SharedBuckets(Protocol):
+    """Flood buckets kept outside the process (``storage.shared_limits``,
+    ``bot.redis_limits``)."""
+
+    async def check(self, key: int, burst: float, per_second: float, pause: float) -> str:
+        """Count one update of ``key``: "pass", "throttle" or "ignore"."""
+
+
 class FloodGuard(TypeHandler[Update, BotContext, None]):
     """Runs before every other handler: lets an update through, or stops it for good.
 
-    Its ``limiter`` may be replaced (tests use small limits and their own clock).
+    Its ``limiter`` may be replaced (tests use small limits and their own clock); with
+    ``shared`` set, the shared buckets decide with the limiter's numbers. ``lifted``
+    says a caller chose the limiter (``bot.app.lift_flood_limit``): nothing shared then.
     """
 
-    __slots__ = ("limiter",)
+    __slots__ = ("lifted", "limiter", "shared")
 
     def __init__(self, limiter: FloodLimiter | None = None) -> None:
         super().__init__(Update, self.on_update)
         self.limiter = FloodLimiter() if limiter is None else limiter
+        self.shared: SharedBuckets | None = None
+        self.lifted = False
+
+    async def verdict(self, key: int) -> Verdict:
+        """What to do with one more update of ``key``, asking the shared buckets if any."""
+        if self.shared is None:
+            return self.limiter.check(key)  # before any await: floods are dropped at once
+        limiter = self.limiter
+        try:
+            answer = await self.shared.check(key, limiter.burst, limiter.per_second, limiter.pause)
+        except Exception as exc:
+            log.warning("shared flood buckets unavailable (%s); this process decides", exc)
+            return limiter.check(key)
+        return Verdict(answer)
 
     async def on_update(self, update: Update, context: BotContext) -> None:
         """Count the update against its chat; stop it when the chat sends too much."""
         key = flood_key(update)
         if key is None:
             return
-        verdict = self.limiter.check(key)  # before any await: floods are dropped at once
+        verdict = await self.verdict(key)
         if verdict is Verdict.PASS:
             return
         if verdict is Verdict.THROTTLE:

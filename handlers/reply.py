@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
@@ -15,9 +15,6 @@ from handlers.context import BotContext
 MAX_CALLBACK_BYTES = 64
 
 Row = Sequence[InlineKeyboardButton]
-# Told the chat id of every message a reply sent. The digest job adds its send budget's
-# ``note`` (bot.send_budget): replies are never slowed, but they count against the limit.
-SENT_OBSERVERS: list[Callable[[int], None]] = []
 # Sent as JSON: a LinkPreviewOptions object would be serialized again for every reply.
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
 
@@ -104,8 +101,6 @@ async def send_html(
     }
     if markup is not None:
         data["reply_markup"] = markup
-    for observe in SENT_OBSERVERS:
-        observe(chat_id)
     await context.bot._post("sendMessage", data)
 
 
@@ -134,8 +129,6 @@ async def reply_photo(
     chat = update.effective_chat
     if chat is None:
         return
-    for observe in SENT_OBSERVERS:
-        observe(chat.id)
     await context.bot.send_photo(
         chat.id, png, caption=truncate_html(caption_html, MAX_CAPTION), reply_markup=markup
     )

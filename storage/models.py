@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -211,3 +212,46 @@ class RateRejectionRow(Base):
         UniqueConstraint("currency", "as_of", "source"),
         Index("ix_rate_rejections_rejected", "rejected"),
     )
+
+
+class SendBudgetRow(Base):
+    """The next free send slot of a bot (epoch seconds on the database's clock) and the end
+    of a pause Telegram asked for: one row per bot token, shared by all its processes."""
+
+    __tablename__ = "send_budget"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
+    paused_until: Mapped[float] = mapped_column(Float)
+
+
+class SendBudgetChatRow(Base):
+    """When a chat may get its next message from the bot (epoch seconds, database clock)."""
+
+    __tablename__ = "send_budget_chats"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
+
+
+class FloodBucketRow(Base):
+    """One chat's flood bucket (handlers.flood), shared by the instances of a bot."""
+
+    __tablename__ = "flood_buckets"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    seen: Mapped[float] = mapped_column(Float, index=True)
+    paused_until: Mapped[float | None] = mapped_column(Float)
+
+
+class SeenUpdateRow(Base):
+    """An update_id some instance took: a second delivery of it is acknowledged, not handled."""
+
+    __tablename__ = "seen_updates"
+
+    bot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

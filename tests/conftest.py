@@ -28,6 +28,7 @@ for _name in (
     "SOURCES_FILE",
     "WEBHOOK_URL",
     "WEBHOOK_SECRET",
+    "REDIS_URL",
     "PORT",
     "HOST",
 ):
@@ -112,3 +113,27 @@ async def bench(
 
     async with running_bot(database_url, sessions) as running:
         yield running
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """TEST_REDIS_URL (default: the local Redis's database 15); tests using it skip when no
+    Redis answers, except in CI, where they must run."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if not _redis_answers(url):
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"CI=true but no Redis answers at TEST_REDIS_URL ({url})")
+        pytest.skip("no Redis answers at TEST_REDIS_URL")
+    return url

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.retry import RetryingLimiter
 from bot.send_budget import SendBudget
-from handlers.reply import SENT_OBSERVERS
 from tests.bot_bench import running_bot
 from tests.digest_support import FakeTime
 
@@ -68,10 +68,9 @@ async def test_interactive_replies_count_against_the_budget(
 ) -> None:
     fake = FakeTime()
     budget = SendBudget(clock=fake.clock, sleep=fake.sleep)
-    SENT_OBSERVERS.append(budget.note)
-    try:
-        async with running_bot(database_url, sessions) as bench:
-            replies = await bench.chat.send("/rates")
-    finally:
-        SENT_OBSERVERS.remove(budget.note)
+    async with running_bot(database_url, sessions) as bench:
+        limiter = bench.app.bot.rate_limiter
+        assert isinstance(limiter, RetryingLimiter)
+        limiter.budget = budget  # the one send path of every reply
+        replies = await bench.chat.send("/rates")
     assert len(replies) == 1 and budget.sent == 1 and fake.slept == []

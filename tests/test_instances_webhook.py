@@ -8,6 +8,7 @@ pass of one of them.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ from storage.models import DeliveryRow, JobLeaseRow
 from tests.digest_support import add_subscriber
 from tests.fetch_server import Route, serve
 from tests.paths import FIXTURES
+from tests.test_flood import SLOW_DOWN
 from tests.test_webhook import PATH, TOKEN, free_port, wait_until, webhook_env
 
 SUBSCRIBERS = range(7001, 7041)
@@ -138,3 +140,70 @@ async def test_two_processes_share_updates_and_run_each_job_once(
         leases = set((await session.scalars(select(JobLeaseRow.name))).all())
     assert delivered == len(SUBSCRIBERS)
     assert {"digest-pass", "fetch:alpha", "fetch:beta"} <= leases
+
+
+@pytest.fixture(params=["postgresql", "redis"])
+def shared_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The settings naming the shared engine: none for PostgreSQL, REDIS_URL for Redis."""
+    if request.param == "redis":
+        return {"REDIS_URL": str(request.getfixturevalue("redis_url"))}
+    return {}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_update_posted_to_both_is_answered_once_and_a_flooder_gets_one_allowance(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], shared_env: dict[str, str]
+) -> None:
+    await load_demo_if_empty(sessions)
+    # A bot of its own: Redis keeps update ids and buckets across runs, as it should.
+    token = f"{secrets.randbelow(10**9) + 1}:{TOKEN.partition(':')[2]}"
+    emu = BotApiEmulator(token=token)
+    people = [emu.private_chat(emu.user(n, f"P{n}", language_code="en")) for n in PEOPLE]
+    flooder = emu.private_chat(emu.user(8999, "Script", language_code="en"))
+    ports = [free_port(), free_port()]
+    async with serve_http(emu) as base_url:
+        processes = [
+            await asyncio.create_subprocess_exec(
+                *NEWSBOT_WEBHOOK,
+                env=webhook_env(
+                    base_url, database_url, port, BOT_TOKEN=token, LOG_LEVEL="WARNING", **shared_env
+                ),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for port in ports
+        ]
+        try:
+            await wait_until(
+                lambda: sum(m == "setWebhook" for m, _ in emu.calls) == 2, "both setWebhook"
+            )
+            urls = [f"http://127.0.0.1:{port}{PATH}" for port in ports]
+            # Every update reaches both instances: each must be answered once.
+            emu.balance_webhooks(urls, to_every=True)
+            for person in people:
+                await person.dispatch_text("/rates")
+            for person in people:
+                await emu.wait_for(person.id, 1, timeout=60)
+            # A flooder behind the balancer: its 60 messages are spread over both instances.
+            # A bucket per instance would let 20 through at each and warn it twice.
+            emu.balance_webhooks(urls)
+            await asyncio.gather(*(flooder.dispatch_text("/rates") for _ in range(60)))
+            await wait_until(
+                lambda: any(SLOW_DOWN in m.text for m in emu.messages_in(flooder.id)),
+                "the slow-down note",
+            )
+            await asyncio.sleep(1.5)  # room for a second, wrong, answer to show up
+        finally:
+            for process in processes:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+            outputs = [await asyncio.wait_for(p.communicate(), 30) for p in processes]
+    await emu.aclose()
+    for process, (_, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, stderr.decode()[-2000:]
+    assert all(len(emu.messages_in(person.id)) == 1 for person in people)
+    flood_answers = emu.messages_in(flooder.id)
+    notes = [m for m in flood_answers if SLOW_DOWN in m.text]
+    assert len(notes) == 1
+    # One allowance of 20, and what the bucket refilled (3 a second) while they arrived.
+    assert 20 <= len(flood_answers) - 1 < 40, len(flood_answers)

@@ -331,10 +331,11 @@ class BotApiEmulator:
         """``(status, body)`` of each webhook answer other than 200 (status 0: no answer)."""
         return self.webhook.errors
 
-    def balance_webhooks(self, urls: Sequence[str]) -> None:
+    def balance_webhooks(self, urls: Sequence[str], *, to_every: bool = False) -> None:
         """Stand in for a load balancer: push updates round-robin to ``urls`` (same path,
-        other host:port) instead of the URL set with setWebhook; ``[]`` undoes it."""
-        self.webhook.balance(urls)
+        other host:port) instead of the URL set with setWebhook; ``[]`` undoes it.
+        ``to_every`` posts each update to all of them."""
+        self.webhook.balance(urls, to_every=to_every)
 
     async def aclose(self) -> None:
         """Close the HTTP client webhook pushes use."""

@@ -43,15 +43,18 @@ class WebhookPusher:
         self._client: aiohttp.ClientSession | None = None
         self._balanced: list[str] = []
         self._turn = itertools.count()
+        self._to_every = False
 
     @property
     def active(self) -> bool:
         """Whether a webhook is set, so updates are pushed instead of queued for getUpdates."""
         return bool(self.state.webhook_url)
 
-    def balance(self, urls: Sequence[str]) -> None:
+    def balance(self, urls: Sequence[str], *, to_every: bool = False) -> None:
         """Send updates round-robin to ``urls`` (instances behind one public URL) instead
-        of the URL set with setWebhook; an empty list goes back to that URL.
+        of the URL set with setWebhook; an empty list goes back to that URL. ``to_every``
+        posts each update to all of them (a balancer that duplicates, or Telegram's
+        retry landing on another instance).
 
         Raises:
             ValueError: a URL is not http(s) with a host.
@@ -62,6 +65,7 @@ class WebhookPusher:
                 raise ValueError(f"not an http(s) URL: {url!r}")
         self._balanced = list(urls)
         self._turn = itertools.count()
+        self._to_every = to_every and bool(urls)
 
     def _next_url(self) -> str:
         if not self._balanced:
@@ -72,8 +76,16 @@ class WebhookPusher:
         """POST ``update``; retry what is not answered 200; False when it was dropped.
 
         Each attempt picks the next URL, so a balanced retry may reach another instance,
-        as it would behind a real load balancer.
+        as it would behind a real load balancer. In ``to_every`` mode the update goes to
+        every URL at once; True when any answered 200.
         """
+        if self._to_every:
+            urls = list(self._balanced)
+            answers = await asyncio.gather(*(self._push_to(update, [url]) for url in urls))
+            return any(answers)
+        return await self._push_to(update, None)
+
+    async def _push_to(self, update: dict[str, Any], urls: list[str] | None) -> bool:
         if self._client is None:
             self._client = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS),
@@ -88,7 +100,7 @@ class WebhookPusher:
             if attempt:
                 await asyncio.sleep(BACKOFF_SECONDS * attempt)
             try:
-                url = self._next_url()
+                url = self._next_url() if urls is None else urls[attempt % len(urls)]
                 async with self._client.post(url, data=body, headers=headers) as answer:
                     status, text = answer.status, await answer.text(errors="replace")
             except (aiohttp.ClientError, TimeoutError) as exc:
