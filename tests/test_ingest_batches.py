@@ -32,8 +32,9 @@ def jsonl(tmp_path: Path, lines: int = LINES) -> Path:
 
 @pytest.fixture
 def batches_of_50(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "FIRST_BATCH", 50)
-    monkeypatch.setattr(ingest, "MAX_BATCH", 50)
+    # Fixed, however long each write takes on a loaded machine.
+    for name in ("FIRST_BATCH", "MIN_BATCH", "MAX_BATCH"):
+        monkeypatch.setattr(ingest, name, 50)
 
 
 @pytest.mark.usefixtures("batches_of_50")
