@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot import web
 from bot.web import SECRET_HEADER, WebhookRoute, bound_port, make_web_app, start_web
 from bot.webhook_checks import LogBudget
 from tests.bot_bench import Bench
@@ -151,3 +152,19 @@ def test_nested_json_is_what_python_refuses() -> None:
     # The premise of the first case: the standard decoder gives up on such depth.
     with pytest.raises(RecursionError):
         json.loads("[" * 100_000)
+
+
+async def test_a_body_trickling_in_is_408(bench: Bench, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(web, "BODY_TIMEOUT", 0.3)
+    async with hook(bench) as client:
+        port = int(str(client.base_url).rsplit(":", 1)[1].rstrip("/"))
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        head = (
+            f"POST {PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+            f"{SECRET_HEADER}: {SECRET}\r\nContent-Type: application/json\r\n\r\n{{"
+        )
+        writer.write(head.encode())
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), timeout=30)
+        writer.close()
+    assert status.startswith(b"HTTP/1.1 408")
