@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     BaseHandler,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -22,6 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.admin_fetch import AdminFetch
+from bot.fair_processor import FairUpdateProcessor
 from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
 from bot.retry import RetryingLimiter
@@ -59,8 +61,9 @@ from handlers.text import on_private_text
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
-# Updates handled at once; answers in one chat may then interleave, which is fine for a
-# bot whose every answer stands alone.
+# Updates handled at once, the slots shared round-robin across chats (bot.fair_processor);
+# answers in one chat may then interleave, which is fine for a bot whose every answer
+# stands alone.
 CONCURRENT_UPDATES = 16
 
 BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], ChatState, Services, None]
@@ -149,13 +152,20 @@ class _Lifecycle:
         await self.stack.aclose()
 
 
-def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApplication:
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
+) -> BotApplication:
     """Build the bot: handlers, typed context, retries, and services opened in post_init.
 
     Args:
         settings: Token, API base URL, database and defaults.
         request: The transport for every Bot API call (an emulator in tests and
             ``newsbot chat``); PTB's HTTP client when None.
+        update_processor: How updates share the workers; round-robin across chats
+            (``FairUpdateProcessor``) when None. The fairness bench compares others.
     """
     token = settings.bot_token.get_secret_value() if settings.bot_token else EMULATOR_TOKEN
     protect_secret(token)
@@ -174,7 +184,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
             )
         )
         .rate_limiter(RetryingLimiter())
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(update_processor or FairUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(lifecycle.post_init)
         .post_shutdown(lifecycle.post_shutdown)
     )

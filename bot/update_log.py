@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, CommandHandler, ContextTypes, ExtBot
 
+from bot.chat_memory import RecentChats
 from bot.metrics import ERRORS, SEARCH_SECONDS, UPDATE_SECONDS, UPDATES
 from handlers.context import BotContext, ChatState, Services
 from handlers.errors import error_place
@@ -52,7 +53,12 @@ def update_kind(update: Update) -> str:
 class UpdateLoggingApplication(
     Application[ExtBot[None], BotContext, dict[Any, Any], ChatState, Services, None]
 ):
-    """The bot's Application: handles each update as PTB does, then logs and counts it."""
+    """The bot's Application: handles each update as PTB does, then logs and counts it, and
+    keeps the per-chat state of the most recent chats only (``bot.chat_memory``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recent_chats = RecentChats()
 
     # The limits shared with the bot's other processes (bot.limits), once the store is open.
     limits: SharedLimits | None = None
@@ -62,6 +68,7 @@ class UpdateLoggingApplication(
         if not isinstance(update, Update):
             await super().process_update(update)  # an error PTB passes along: not an update
             return
+        self._forget_quiet_chats(update)
         record, token = open_record()
         started = time.perf_counter()
         try:
@@ -93,6 +100,28 @@ class UpdateLoggingApplication(
                     "error": record.error_kind,
                 }
                 log.info("%s", json.dumps(line, ensure_ascii=False))
+
+    def _forget_quiet_chats(self, update: Update) -> None:
+        """Note the update's chat as recent; drop the state of chats pushed out by it.
+
+        Noted before handling, so a chat whose update is in progress is among the most
+        recent and never the one dropped. The tables are PTB's own: ``drop_chat_data``
+        would also queue each id for a persistence we do not use, without end.
+        """
+        chat = update.effective_chat or update.effective_user
+        if chat is None:
+            return
+        for gone in self.recent_chats.touch(chat.id):
+            self._chat_data.pop(gone, None)
+            self._user_data.pop(gone, None)
+
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Any | None = None
+    ) -> None:
+        # Without a persistence PTB would still collect every chat and user id it has ever
+        # seen "to be saved", and never empty the sets.
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
 
     def _commands(self) -> set[str]:
         """The registered commands: a made-up one must not become a metric label of its own

@@ -137,11 +137,15 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("failed to handle %s", where, exc_info=error)
     kind, place = error_labels(update, error, _known_commands(context))
     await record_failure(context.bot_data, kind, place)
-    if chat is None:
-        return
+    if chat is not None:
+        await apologise(context, chat.id)
+
+
+async def apologise(context: BotContext, chat_id: int) -> None:
+    """Tell the person something failed on our side; a failure to say so is only logged."""
     try:
         await context.bot.send_message(
-            chat.id, escape(_("Sorry, something went wrong on my side. Please try again."))
+            chat_id, escape(_("Sorry, something went wrong on my side. Please try again."))
         )
     except TelegramError as exc:
-        log.warning("could not apologise in chat %s: %s", chat.id, exc)
+        log.warning("could not apologise in chat %s: %s", chat_id, exc)

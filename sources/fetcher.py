@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sources.catalog import SourceSpec, bank_today, source_url
 from sources.intake import Intake, SourceError, store_body
 from sources.transport import FetchConfig, Fetched, FetchError, fetch, make_client
+from storage.database import is_busy
 from storage.models import utc_now
 from storage.source_state import (
     SourceState,
@@ -43,6 +44,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
+# When our own database was busy (another writer held the lock), the source did nothing
+# wrong: it is fetched again this soon, and its failure count stays as it was.
+BUSY_RETRY = timedelta(minutes=1)
 MAX_BACKFILL_DAYS = 3660
 Clock = Callable[[], datetime]
 
@@ -159,7 +163,11 @@ class Fetcher:
         except (FetchError, SourceError) as exc:
             await self._fail(spec, report, now, state, str(exc))
         except SQLAlchemyError as exc:
-            await self._fail(spec, report, now, state, f"the database refused it: {_first(exc)}")
+            if is_busy(exc):
+                self._defer(spec, report, now)
+            else:
+                reason = f"the database refused it: {_first(exc)}"
+                await self._fail(spec, report, now, state, reason)
         return report
 
     async def _backfill(self, spec: SourceSpec, since: date) -> SourceReport:
@@ -169,6 +177,7 @@ class Fetcher:
         days = [since + timedelta(days=n) for n in range((today - since).days + 1)]
         report.days = len(days)
         last_error = "nothing to fetch"
+        busy = False
         for day in days:
             try:
                 fetched = await fetch(self._client, source_url(spec, day), self._config)
@@ -180,10 +189,13 @@ class Fetcher:
                 last_error = str(exc)
                 report.failed_days.append(f"{day.isoformat()}: {exc}")
             except SQLAlchemyError as exc:
+                busy = is_busy(exc)
                 last_error = f"the database refused it: {_first(exc)}"
                 report.failed_days.append(f"{day.isoformat()}: {last_error}")
         state = await self._state(spec.name)
-        if len(report.failed_days) == len(days):
+        if len(report.failed_days) == len(days) and busy:
+            self._defer(spec, report, self._clock())
+        elif len(report.failed_days) == len(days):
             await self._fail(spec, report, self._clock(), state, last_error)
         else:
             await self._record_success(spec, report, self._clock(), None, None)
@@ -248,6 +260,17 @@ class Fetcher:
                 )
         except SQLAlchemyError as exc:
             log.error("source %s: cannot record its state: %s", spec.name, _first(exc))
+
+    def _defer(self, spec: SourceSpec, report: SourceReport, now: datetime) -> None:
+        """Our store was busy: this run stored nothing, but the source is not to blame.
+
+        Its state is left alone (no failure counted, no back-off; writing it would meet
+        the same lock) and the report asks for another try soon.
+        """
+        report.outcome = "failed"
+        report.error = "our database was busy (locked by another writer); trying again soon"
+        report.next_fetch = now + BUSY_RETRY
+        log.warning("source %s: not stored, the local database was busy", spec.name)
 
     async def _fail(
         self, spec: SourceSpec, report: SourceReport, now: datetime, state: SourceState, reason: str

@@ -1,8 +1,16 @@
-"""Import files of every supported format into the store, one transaction per file."""
+"""Import files of every supported format into the store.
+
+Pages, feeds and bank files are stored in one transaction each. JSON Lines files, which
+may be hundreds of megabytes, are stored in batches, each its own short transaction, so
+no write holds SQLite's lock for more than about half a second and the bot and ``fetch``
+get their turns in between.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +29,17 @@ from sources.feeds import FeedError, parse_feed
 from sources.jsonl import LineError, iter_jsonl_file
 from sources.page import parse_page
 from sources.rate_gate import store_checked_rates
+from storage.database import retry_when_busy
 from storage.rates import get_nearest_quote
-from storage.stories import add_stories
+from storage.stories import StoriesAdded, add_stories
 
 # Pages, feeds and bank files are read whole; JSON Lines is streamed and has no cap.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-# Stories are written in batches so a million-line file never sits in memory at once.
-BATCH = 2000
+# JSON Lines stories are written in batches sized so that each write transaction takes
+# about this long; a million-line file never sits in memory at once either.
+TRANSACTION_SECONDS = 0.5
+FIRST_BATCH = 200
+MIN_BATCH, MAX_BATCH = 20, 2000
 NBKR_WEEK = 7
 
 Progress = Callable[[int, int], None]
@@ -126,8 +138,27 @@ def _parse_document(
         raise IngestError(str(exc)) from None
 
 
+class _BatchSizer:
+    """Stories per batch, adjusted after each write to aim at ``TRANSACTION_SECONDS``."""
+
+    def __init__(self) -> None:
+        self.size = FIRST_BATCH
+
+    def observe(self, stories: int, seconds: float) -> None:
+        if stories <= 0 or seconds <= 0:
+            return
+        wanted = int(stories * TRANSACTION_SECONDS / seconds)
+        # At most double at a time: one quick batch says little about the next.
+        self.size = max(MIN_BATCH, min(MAX_BATCH, self.size * 2, wanted))
+
+
 def _jsonl_batches(
-    path: Path, size: int, source: str, problems: list[str], progress: Progress | None
+    path: Path,
+    size: int,
+    source: str,
+    problems: list[str],
+    progress: Progress | None,
+    sizer: _BatchSizer,
 ) -> Iterator[list[StoryDraft]]:
     batch: list[StoryDraft] = []
     with path.open("rb") as handle:
@@ -136,7 +167,7 @@ def _jsonl_batches(
                 problems.append(f"{path.name}:{parsed.line}: {parsed.reason}")
                 continue
             batch.append(prepare_story(parsed))
-            if len(batch) >= BATCH:
+            if len(batch) >= sizer.size:
                 if progress:
                     progress(handle.tell(), size)
                 yield batch
@@ -147,7 +178,8 @@ def _jsonl_batches(
 
 
 class Ingestor:
-    """Imports files into the store; each file commits whole or not at all."""
+    """Imports files into the store: a page, feed or bank file whole or not at all, a JSON
+    Lines file batch by batch."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -186,37 +218,46 @@ class Ingestor:
         report = FileReport(path=str(path))
         try:
             report.kind, size = _sniff(path)
-            async with self._sessions() as session, session.begin():
-                if report.kind == "jsonl":
-                    await self._store_jsonl(session, path, size, report, progress)
-                else:
+            if report.kind == "jsonl":
+                await self._store_jsonl(path, size, report, progress)
+            else:
+                async with self._sessions() as session, session.begin():
                     await self._store_document(session, path, size, report)
         except IngestError as exc:
             report.error = str(exc)
         except SQLAlchemyError as exc:
-            # The transaction rolled back: nothing of this file is stored.
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             report.error = f"the database refused it: {reason}"
+            kept = report.stories_added + report.stories_duplicate
+            if report.kind == "jsonl" and kept:
+                # The batches before the failing one are committed; the report says so.
+                report.error += f" (the {kept} stories read before it are stored)"
+                return report
         if report.error:
+            # The transaction rolled back: nothing of this file is stored.
             report.stories_added = report.rates_added = report.rates_updated = 0
             report.rates_rejected = 0
         return report
 
     async def _store_jsonl(
-        self,
-        session: AsyncSession,
-        path: Path,
-        size: int,
-        report: FileReport,
-        progress: Progress | None,
+        self, path: Path, size: int, report: FileReport, progress: Progress | None
     ) -> None:
-        source = path.stem
-        for batch in _jsonl_batches(path, size, source, report.problems, progress):
-            added = await add_stories(session, batch)
+        sizer = _BatchSizer()
+        for batch in _jsonl_batches(path, size, path.stem, report.problems, progress, sizer):
+            if not batch:
+                continue
+            started = time.perf_counter()
+            added = await retry_when_busy(functools.partial(self._write_batch, batch))
+            sizer.observe(len(batch), time.perf_counter() - started)
             report.stories_added += added.added
             report.stories_duplicate += added.duplicates
         if report.stories_added + report.stories_duplicate == 0 and report.problems:
             raise IngestError("no valid story in the file")
+
+    async def _write_batch(self, batch: list[StoryDraft]) -> StoriesAdded:
+        """One batch of a JSON Lines file in a transaction of its own."""
+        async with self._sessions() as session, session.begin():
+            return await add_stories(session, batch)
 
     async def _store_document(
         self, session: AsyncSession, path: Path, size: int, report: FileReport

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from sources.redirects import ORIGIN, RedirectRefused, refuse_inside_redirects
+
 __all__ = ["BROWSER_USER_AGENT", "FetchConfig", "FetchError", "Fetched", "fetch", "make_client"]
 
 # Several regional outlets answer 403 to library user agents; this is a current desktop
@@ -97,7 +99,8 @@ class Fetched:
 def make_client(config: FetchConfig | None = None) -> httpx.AsyncClient:
     """An httpx client with the timeouts, redirect limit and headers of ``config``.
 
-    The caller closes it (``async with make_client() as client``).
+    The caller closes it (``async with make_client() as client``). Redirects into the
+    local network are refused (``sources.redirects``).
     """
     config = config or FetchConfig()
     timeout = httpx.Timeout(
@@ -110,6 +113,7 @@ def make_client(config: FetchConfig | None = None) -> httpx.AsyncClient:
         timeout=timeout,
         follow_redirects=True,
         max_redirects=config.max_redirects,
+        event_hooks={"request": [refuse_inside_redirects]},
         headers={
             "User-Agent": config.user_agent,
             "Accept": _ACCEPT,
@@ -182,7 +186,7 @@ async def _get_once(
     client: httpx.AsyncClient, url: str, headers: dict[str, str], config: FetchConfig
 ) -> Fetched:
     try:
-        async with client.stream("GET", url, headers=headers) as response:
+        async with client.stream("GET", url, headers=headers, extensions={ORIGIN: url}) as response:
             _check_status(response)
             body = b"" if response.status_code == 304 else await _read_capped(response, config)
             return Fetched(
@@ -193,6 +197,8 @@ async def _get_once(
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
             )
+    except RedirectRefused as exc:
+        raise FetchError(str(exc)) from None
     except httpx.TooManyRedirects:
         raise FetchError(f"more than {config.max_redirects} redirects (a redirect loop?)") from None
     except httpx.TimeoutException as exc:

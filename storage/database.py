@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,12 +22,53 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Seconds a SQLite writer waits for another's transaction before "database is locked".
+# Long imports commit at least every second (sources.ingest), so a short write gets in
+# well within this; a longer wait would only hold a person's answer up.
+SQLITE_BUSY_TIMEOUT = 10.0
+# PostgreSQL's "lock not available", "deadlock detected" and "serialization failure".
+_PG_BUSY_CODES = frozenset({"55P03", "40P01", "40001"})
+_SQLITE_BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means "another writer holds the lock": the store is busy
+    for a moment, nothing is wrong with the data, and trying again may pass."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if code in _PG_BUSY_CODES:
+        return True
+    return any(words in str(orig).lower() for words in _SQLITE_BUSY_WORDS)
+
+
+async def retry_when_busy(
+    write: Callable[[], Awaitable[T]], *, attempts: int = 3, pause: float = 0.25
+) -> T:
+    """Run ``write`` (one whole transaction), again after a pause while the store is busy.
+
+    Only for short writes a person waits on; ``write`` must open its own transaction so
+    that each try starts clean.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return await write()
+        except DBAPIError as exc:
+            if not is_busy(exc) or attempt == attempts:
+                raise
+            log.info("the database is busy; trying again (%d of %d)", attempt + 1, attempts)
+        await asyncio.sleep(pause * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout."""
     if async_url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT})
     engine = create_async_engine(async_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _tune_sqlite)

@@ -155,3 +155,43 @@ def test_any_body_decodes_or_says_why(body: bytes, charset: str | None) -> None:
         assert str(exc).startswith("the ")
     else:
         assert result is body or result.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://127.0.0.2:{port}/feed",
+        "http://10.1.2.3/latest",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:{port}/feed",
+        "http://[::ffff:192.168.0.1]/",
+        "http://224.0.0.1/",
+        "http://0.0.0.0:{port}/feed",
+    ],
+)
+async def test_a_redirect_into_the_network_is_refused(server: LocalServer, target: str) -> None:
+    server.routes["/feed"] = Route(body=FEED)
+    location = target.format(port=server.url("/").rsplit(":", 1)[1].split("/")[0])
+    with pytest.raises(FetchError, match=r"refused a redirect to .*a local address"):
+        await get(server, "/away", Route(redirect_to=location))
+    # Refused before connecting: only the first request reached a server.
+    assert list(server.served.headers) == ["/away"]
+
+
+async def test_a_redirect_to_the_configured_address_is_followed(server: LocalServer) -> None:
+    # The operator configured 127.0.0.1: a hop to another port or path there is theirs.
+    server.routes["/feed"] = Route(body=FEED)
+    assert await get(server, "/moved", Route(redirect_to=server.url("/feed"))) == FEED
+    assert await get(server, "/rel", Route(redirect_to="/feed")) == FEED
+
+
+async def test_inside_and_outside_addresses() -> None:
+    from ipaddress import ip_address
+
+    from sources.redirects import addresses_of, is_inside
+
+    for inside in ("127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.0.1", "::1"):
+        assert is_inside(ip_address(inside)), inside
+    for outside in ("8.8.8.8", "93.184.216.34", "2a00:1450:4001:80b::200e"):
+        assert not is_inside(ip_address(outside)), outside
+    assert await addresses_of("[::1]", 80) == {ip_address("::1")}
