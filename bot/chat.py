@@ -119,8 +119,8 @@ async def run_chat(
     console = console or Console(highlight=False, soft_wrap=not interactive)
     async with open_store(settings) as sessions:
         loaded = await load_demo_if_empty(sessions)
-    if loaded:
-        console.print("[dim]The store was empty: loaded the demo stories and rates.[/]")
+    if loaded.loaded:
+        console.print(Text(loaded.describe(), style="dim"))
     # PTB narrates its start and stop at INFO; in a chat that is only noise.
     logging.getLogger("telegram").setLevel(logging.WARNING)
     emulator = BotApiEmulator()

@@ -19,6 +19,7 @@ from sources.detect import HEAD_BYTES, detect_format
 from sources.feeds import FeedError, parse_feed
 from sources.jsonl import LineError, iter_jsonl_file
 from sources.page import parse_page
+from storage.demo import remove_demo_data
 from storage.rates import add_rates, get_nearest_quote
 from storage.stories import add_stories
 
@@ -185,6 +186,8 @@ class Ingestor:
                     await self._store_jsonl(session, path, size, report, progress)
                 else:
                     await self._store_document(session, path, size, report)
+                if report.stories_added or report.rates_added:
+                    await remove_demo_data(session)  # real data takes the demo off every screen
         except IngestError as exc:
             report.error = str(exc)
         except SQLAlchemyError as exc:

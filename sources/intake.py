@@ -15,6 +15,7 @@ from sources.decoding import DecodeError, to_parser_bytes
 from sources.feeds import FeedError, parse_feed
 from sources.ingest import IngestError, nbkr_quotes, prepare_story
 from sources.page import parse_page
+from storage.demo import remove_demo_data
 from storage.rates import add_rates
 from storage.stories import add_stories
 
@@ -91,6 +92,8 @@ async def store_body(
         intake.rates_added, intake.rates_updated = rates.added, rates.updated
         intake.rates_unchanged = rates.unchanged
         intake.rate_days = {quote.as_of for quote in quotes}
+    if intake.stories_added or intake.rates_added:
+        await remove_demo_data(session)  # real data takes the demo off every screen
     return intake
 
 
