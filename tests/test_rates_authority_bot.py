@@ -153,3 +153,24 @@ async def test_the_digest_rates_line_has_the_date_and_the_stale_mark(
     current["UZS"] = RateQuote("UZS", D("12149.84"), None, APRIL_3, "cbu")
     assert "⚠️" not in render_rates_line(current, APRIL_3)
     assert "⚠️" in render_rates_line(current, APRIL_3 + timedelta(days=4))
+
+
+async def test_a_chart_is_the_authority_series_alone(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    reports = await Ingestor(sessions).ingest_paths(
+        [RATES / "cbt_kurs_20052026.xml", RATES / "cbt_kurs_21052026.xml"]
+    )
+    assert all(report.ok for report in reports)
+    # CBU's cross rate of the manat sits on other days: it must not bend the pegged line.
+    await _store(
+        sessions,
+        RateQuote("TMT", D("3.02"), None, date(2026, 5, 19), "cbu"),
+        RateQuote("TMT", D("3.50"), None, date(2026, 1, 10), "cbt"),
+    )
+    async with running_bot(database_url, sessions, demo=False) as bench:
+        _pin(bench, date(2026, 5, 22))
+        photo = only(await bench.chat.send("/chart tmt 1y"))
+        assert photo.caption is not None
+        assert "Source: CBT" in photo.caption and "CBU" not in photo.caption
+        assert "3.5000 → 3.5000 (+0.00%)" in photo.caption
