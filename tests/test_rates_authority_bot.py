@@ -174,3 +174,44 @@ async def test_a_chart_is_the_authority_series_alone(
         assert photo.caption is not None
         assert "Source: CBT" in photo.caption and "CBU" not in photo.caption
         assert "3.5000 → 3.5000 (+0.00%)" in photo.caption
+
+
+CROSS_RATE_WORDS = {
+    "en": "CBR cross rate",
+    "ru": "кросс-курс CBR",
+    "kk": "CBR кросс-бағамы",
+    "uz": "CBR kross-kursi",
+    "ky": "CBR кросс-курсу",
+    "tg": "қурби кроссии CBR",
+    "tk": "CBR kross-kursy",
+}
+
+
+@pytest.mark.parametrize("language", list(CROSS_RATE_WORDS))
+async def test_a_stand_in_is_named_in_the_reader_language(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], language: str
+) -> None:
+    await Ingestor(sessions).ingest_file(NBK)
+    await Ingestor(sessions).ingest_file(RATES / "cbr_XML_daily.xml")
+    async with running_bot(database_url, sessions, demo=False, language_code=language) as bench:
+        _pin(bench, date(2026, 4, 26))
+        rates = only(await bench.chat.send("/rates kzt rub"))
+        kzt, rub = rates.text.splitlines()[1:3]
+        assert CROSS_RATE_WORDS[language] in kzt
+        assert "CBR" in rub and CROSS_RATE_WORDS[language] not in rub  # RUB's home is CBR
+        inline = await bench.chat.inline("100 usd kzt")
+        assert len(inline) == 1 and "CBR" in inline[0]["description"]
+
+
+async def test_an_empty_store_answers_every_rate_screen_plainly(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with running_bot(database_url, sessions, demo=False) as bench:
+        assert "No rates are stored yet." in only(await bench.chat.send("/rates")).text
+        assert (
+            "No stored rate for KZT yet" in only(await bench.chat.send("/convert 100 usd kzt")).text
+        )
+        chart = only(await bench.chat.send("/chart kzt"))
+        assert chart.photo is None and "Only 0 days of KZT rates" in chart.text
+        country = only(await bench.chat.send("/country kz"))
+        assert "no rate stored yet" in country.text
