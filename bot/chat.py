@@ -151,7 +151,7 @@ async def run_chat(
     console = console or Console(highlight=False, soft_wrap=not interactive)
     async with open_store(settings) as sessions:
         loaded = await load_demo_if_empty(sessions)
-    if loaded:
+    if loaded.loaded:  # only ever into a store with no stories and no rates
         console.print(Text(loaded_note, style="dim"))
     # PTB narrates its start and stop at INFO; in a chat that is only noise.
     logging.getLogger("telegram").setLevel(logging.WARNING)

@@ -90,7 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.set_defaults(handler=_lazy("bot.chat:cmd_chat"))
 
-    demo = sub.add_parser("demo", help="load the demo data into an empty store and show it")
+    demo = sub.add_parser(
+        "demo",
+        help="load the demo data into an empty store and show it",
+        description="Examples: newsbot demo; newsbot demo --remove. The demo goes only into a "
+        "store with no stories and no rates; the first real story or rate removes it.",
+    )
+    demo.add_argument("--remove", action="store_true", help="delete the demo stories and rates")
     demo.set_defaults(handler=_lazy("bot.commands:cmd_demo"))
 
     ingest = sub.add_parser("ingest", help="import pages, feeds, JSON Lines and bank files")
@@ -122,20 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
     rates = sub.add_parser(
         "rates",
         help="current official rates per 1 USD, or one currency's history",
-        description="Examples: newsbot rates; newsbot rates KZT --history 30 --json",
+        description="Examples: newsbot rates; newsbot rates KZT UZS --json; "
+        "newsbot rates KZT --history 30 (the series /chart draws; add --all-sources for "
+        "every source's figures)",
     )
     rates.add_argument(
         "currency",
-        nargs="?",
+        nargs="*",
         type=_lazy("bot.fetch_commands:currency_code"),
         metavar="CUR",
-        help="e.g. KZT",
+        help="ISO codes, e.g. KZT UZS (default: the currencies the bot shows)",
     )
     rates.add_argument(
         "--history",
         type=_lazy("bot.fetch_commands:history_days"),
         metavar="DAYS",
-        help="stored days of CUR",
+        help="one line per stored day of CUR over DAYS days",
+    )
+    rates.add_argument(
+        "--all-sources", action="store_true", help="with --history: every source's figures"
     )
     rates.add_argument("--json", action="store_true", help="print JSON")
     rates.set_defaults(handler=_lazy("bot.fetch_commands:cmd_rates"))
@@ -161,9 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     convert = sub.add_parser(
         "convert",
         help="convert an amount",
-        description='Examples: newsbot convert 100 usd kzt; newsbot convert "100 долларов в тенге"',
+        usage='newsbot convert [-h] [--json] AMOUNT FROM [TO] | "TEXT"',
+        description="Convert an amount through USD at the current official rates. "
+        'Examples: newsbot convert 100 usd kzt; newsbot convert "1 000,50 KZT UZS"; '
+        'newsbot convert "100 долларов в тенге"; newsbot convert 100 usd (no TO: into '
+        "USD, KZT, KGS, UZS, TJS, TMT, RUB, EUR and CNY, as the bot answers)",
     )
-    convert.add_argument("words", nargs="+", metavar="AMOUNT FROM TO", help="what to convert")
+    convert.add_argument(
+        "words",
+        nargs="+",
+        metavar="AMOUNT FROM [TO]",
+        help="an amount and currencies as codes, symbols or words in any of the seven "
+        "languages, as separate words or one quoted text",
+    )
     convert.add_argument("--json", action="store_true", help="print JSON")
     convert.set_defaults(handler=_lazy("bot.commands:cmd_convert"))
 

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -116,48 +117,70 @@ async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the current official rate of each currency per 1 USD."""
+    """Print the current official rate per 1 USD of the display currencies, or of those named."""
     from bot.render import rates_json, render_rates
     from bot.store import open_store
     from storage.rates import list_current_rates
 
+    wanted = list(dict.fromkeys(args.currency or []))
+    today = _today(settings)
     async with open_store(settings) as sessions, sessions() as session:
-        current = await list_current_rates(session)
+        current = await list_current_rates(session, today)
     if args.json:
-        _print_json(rates_json(current))
-    else:
-        print(render_rates(current) or "No rates stored yet: try `newsbot demo`.")
+        _print_json(rates_json(current, today, wanted))
+        return 0
+    table = render_rates(current, today, wanted)
+    if not table:
+        named = " ".join(wanted)
+        print(
+            f"No {named} rates stored yet: try `newsbot fetch`."
+            if named
+            else "No rates stored yet: try `newsbot fetch`, or `newsbot demo` for demo data."
+        )
+        return 0
+    print(table)
+    missing = [code for code in wanted if code not in current]
+    if missing:
+        print(f"No rate stored for {' '.join(missing)}.")
     return 0
 
 
 async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
-    """Convert an amount between two stored currencies through USD."""
+    """Convert an amount through USD; with no target, into every currency the bot lists."""
     from bot.render import conversion_json, parse_failure_message, render_conversion
     from bot.store import open_store
-    from core.exchange import MissingRate, make_conversion
+    from core.exchange import MissingRate, convert_to_defaults, make_conversion
     from core.money import ParseFailure, parse_conversion
     from storage.rates import list_current_rates
 
     request = parse_conversion(" ".join(args.words))
     if isinstance(request, ParseFailure):
         raise CommandError(parse_failure_message(request))
-    if request.target is None:
-        raise CommandError("say which currency to convert to, e.g. newsbot convert 100 usd kzt")
     async with open_store(settings) as sessions, sessions() as session:
-        current = await list_current_rates(session)
-    conversion = make_conversion(request, request.target, current)
-    if isinstance(conversion, MissingRate):
-        raise CommandError(f"no stored rate for {conversion.currency}; see newsbot rates")
-    if args.json:
-        _print_json(conversion_json(conversion))
+        current = await list_current_rates(session, _today(settings))
+    if request.target is None:
+        many = convert_to_defaults(request, current)
+        if isinstance(many, MissingRate):
+            raise CommandError(f"no stored rate for {many.currency}; see newsbot rates")
+        if not many:
+            raise CommandError("no rates stored yet: try `newsbot fetch`")
+        conversions = many
     else:
-        print(render_conversion(conversion))
+        one = make_conversion(request, request.target, current)
+        if isinstance(one, MissingRate):
+            raise CommandError(f"no stored rate for {one.currency}; see newsbot rates")
+        conversions = [one]
+    if args.json:
+        shown = [conversion_json(conversion) for conversion in conversions]
+        _print_json(shown[0] if request.target is not None else shown)
+    else:
+        print("\n".join(render_conversion(conversion) for conversion in conversions))
     return 0
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Load the demo data into an empty store, then show rates and the latest stories."""
-    from bot.demo import load_demo_if_empty
+    """Load the demo data into an empty store and show it, or ``--remove`` it."""
+    from bot.demo import load_demo_if_empty, remove_demo
     from bot.render import render_rates, render_stories
     from bot.store import open_store
     from storage.rates import list_current_rates
@@ -165,16 +188,24 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     zone = ZoneInfo(settings.timezone)
     async with open_store(settings) as sessions:
-        for report in await load_demo_if_empty(sessions):
-            _print_report(report)
+        if args.remove:
+            removed = await remove_demo(sessions)
+            print(f"Removed {removed.stories} demo stories and {removed.rates} demo rates.")
+            return 0
+        print((await load_demo_if_empty(sessions)).describe())
         async with sessions() as session:
-            current = await list_current_rates(session)
+            current = await list_current_rates(session, _today(settings))
             stories = await list_latest_stories(session, limit=5)
-    print(render_rates(current) or "No rates stored.")
+    print(render_rates(current, _today(settings)) or "No rates stored.")
     print()
     print("Latest stories")
     print(render_stories(stories, zone) or "No stories stored.")
     return 0
+
+
+def _today(settings: Settings) -> date:
+    """Today in the configured time zone: what every CLI screen calls today."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

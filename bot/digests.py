@@ -42,6 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.metrics import DIGESTS
 from bot.send_budget import PROCESS_BUDGET, Budget
 from core.digest import StoryPool, digest_since, fit_digest, group_by_country
+from core.schedule_words import zone_from_name
 from core.types import RateQuote, Story
 from handlers.errors import is_unreachable
 from handlers.render_digest import DIGEST_CURRENCIES, render_digest
@@ -204,7 +205,8 @@ class DigestPass:
             due = await deliveries.list_due_subscriptions(session, self.now, self.default_zone)
             if not due and not await deliveries.has_takeable(session, self._moment()):
                 return self.report  # most minutes: nothing to read stories and rates for
-            rates = await list_current_rates(session)
+            today = self.now.astimezone(zone_from_name(self.default_zone) or UTC).date()
+            rates = await list_current_rates(session, today)
             stories = await deliveries.list_story_pool(
                 session, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
             )

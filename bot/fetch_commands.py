@@ -20,7 +20,7 @@ from sources.catalog import CatalogError, SourceSpec, load_catalog
 from sources.fetcher import MAX_BACKFILL_DAYS, SourceReport, fetch_pass
 from storage.models import utc_now
 from storage.rate_rejections import StoredRejection, count_rejections, list_rejections
-from storage.rates import list_daily_rates
+from storage.rates import list_daily_rates, list_rate_history
 from storage.source_state import SourceState, list_source_states
 
 __all__ = [
@@ -70,12 +70,19 @@ def history_days(text: str) -> int:
 
 
 def currency_code(text: str) -> str:
-    """A currency as a three-letter ISO code (``kzt`` or ``KZT``)."""
+    """A currency as a three-letter ISO 4217 code in use (``kzt`` or ``KZT``)."""
+    from core.currency_words import iso_codes
+
     if not _CODE.fullmatch(text.strip()):
         raise argparse.ArgumentTypeError(
             f"not a currency code: {text[:40]!r} (use three letters, e.g. KZT)"
         )
-    return text.strip().upper()
+    code = text.strip().upper()
+    if code not in iso_codes():
+        raise argparse.ArgumentTypeError(f"unknown currency code: {code} (e.g. KZT, UZS, EUR)")
+    if code == "USD":
+        raise argparse.ArgumentTypeError("rates are per 1 USD: name another currency, e.g. KZT")
+    return code
 
 
 def _catalog(settings: Settings) -> list[SourceSpec]:
@@ -250,21 +257,31 @@ def history_json(quotes: list[RateQuote]) -> list[dict[str, str]]:
 
 
 async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
-    """``rates``: today's table, or with ``CUR --history DAYS`` one line per stored day."""
-    if args.currency is None and args.history is None:
+    """``rates [CUR ...]``: the current rates; with ``CUR --history DAYS`` one line per day of
+    the series ``/chart`` draws (``--all-sources``: every source's figure of each day)."""
+    if args.history is None:
+        if args.all_sources:
+            raise CommandError(
+                "--all-sources goes with --history, e.g. newsbot rates KZT --history 30 "
+                "--all-sources"
+            )
         return await commands.cmd_rates(args, settings)
-    if args.currency is None or args.history is None:
+    if len(args.currency) != 1:
         raise CommandError(
             "give a currency and a number of days, e.g. newsbot rates KZT --history 30"
         )
+    (currency,) = args.currency
     today = datetime.now(ZoneInfo(settings.timezone)).date()
     since = today - timedelta(days=args.history - 1)
     async with open_store(settings) as sessions, sessions() as session:
-        quotes = await list_daily_rates(session, args.currency, since)
+        if args.all_sources:
+            quotes = await list_rate_history(session, currency, since)
+        else:
+            quotes = await list_daily_rates(session, currency, since, today)
     if args.json:
         print(json.dumps(history_json(quotes)))
     elif not quotes:
-        print(f"No {args.currency} rates stored since {since.isoformat()}: try `newsbot fetch`.")
+        print(f"No {currency} rates stored since {since.isoformat()}: try `newsbot fetch`.")
     else:
         for quote in quotes:
             day, rate = quote.as_of.isoformat(), f"{quote.per_usd:f}"

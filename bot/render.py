@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from collections.abc import Sequence
+from datetime import date, tzinfo
 from decimal import Decimal
 
-from core.exchange import DISPLAY_CURRENCIES, Conversion, format_decimal
+from core.authority import STALE_AFTER_DAYS, is_stale, is_stand_in
+from core.exchange import DISPLAY_CURRENCIES, Conversion, format_decimal, rate_places
 from core.money import ParseFailure
 from core.types import RateQuote, Story
 from sources.ingest import FileReport
@@ -32,14 +34,9 @@ def parse_failure_message(failure: ParseFailure) -> str:
     return f"{reason}{where}; {CONVERT_EXAMPLE}"
 
 
-def _ordered(current: dict[str, RateQuote]) -> list[RateQuote]:
-    return [current[code] for code in DISPLAY_CURRENCIES if code in current]
-
-
-def _places(per_usd: Decimal) -> int:
-    # Enough decimals that small figures (EUR per USD) still show their movement.
-    size = abs(per_usd)
-    return 2 if size >= 100 else 4 if size >= 1 else 6
+def _ordered(current: dict[str, RateQuote], wanted: Sequence[str] | None) -> list[RateQuote]:
+    codes = wanted or DISPLAY_CURRENCIES
+    return [current[code] for code in codes if code in current]
 
 
 def _signed(value: Decimal | None, places: int) -> str:
@@ -49,22 +46,35 @@ def _signed(value: Decimal | None, places: int) -> str:
     return text[1:] if text.strip("+-0.,") == "" else text
 
 
-def render_rates(current: dict[str, RateQuote]) -> str:
-    """A table of the display currencies per 1 USD, with change, date and source."""
-    rows = _ordered(current)
+def _origin(quote: RateQuote) -> str:
+    return f"{quote.source} cross rate" if is_stand_in(quote) else quote.source
+
+
+def render_rates(
+    current: dict[str, RateQuote], today: date, wanted: Sequence[str] | None = None
+) -> str:
+    """A table per 1 USD with change, date, source and a stale mark: the display currencies,
+    or ``wanted`` in that order; "" when none of them has a rate."""
+    rows = _ordered(current, wanted)
     if not rows:
         return ""
     lines = ["Official rates per 1 USD"]
     for quote in rows:
-        places = _places(quote.per_usd)
+        places = rate_places(quote)
+        stale = "  stale" if is_stale(quote, today) else ""
         lines.append(
             f"  {quote.currency}  {quote.per_usd:>14,.{places}f}  "
-            f"{_signed(quote.change, places):>10}  {quote.as_of.isoformat()}  {quote.source}"
+            f"{_signed(quote.change, places):>10}  {quote.as_of.isoformat()}  "
+            f"{_origin(quote)}{stale}"
         )
+    if any(is_stale(quote, today) for quote in rows):
+        lines.append(f"stale: older than {STALE_AFTER_DAYS} days")
     return "\n".join(lines)
 
 
-def rates_json(current: dict[str, RateQuote]) -> dict[str, object]:
+def rates_json(
+    current: dict[str, RateQuote], today: date, wanted: Sequence[str] | None = None
+) -> dict[str, object]:
     """The ``newsbot rates --json`` contract: decimals as strings."""
     return {
         "base": "USD",
@@ -75,8 +85,10 @@ def rates_json(current: dict[str, RateQuote]) -> dict[str, object]:
                 "change": None if quote.change is None else format_decimal(quote.change),
                 "as_of": quote.as_of.isoformat(),
                 "source": quote.source,
+                "cross_rate": is_stand_in(quote),
+                "stale": is_stale(quote, today),
             }
-            for quote in _ordered(current)
+            for quote in _ordered(current, wanted)
         ],
     }
 

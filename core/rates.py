@@ -2,30 +2,28 @@
 
 Every central bank quotes its own currency ("base units per 1 unit of X"). The bot
 thinks in "units of X per 1 USD", so each bank's table is turned around through
-its USD row. When several sources quote the same currency, the newest date wins
-and, on the same date, the currency's home bank beats everybody else.
+its USD row. Which source's figure is current is ``core.authority``'s choice; its
+names are re-exported here for the callers that know them from this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
+from core.authority import HOME_BANK, SOURCE_PRIORITY, pick_current, source_rank
 from core.types import RateQuote
 
-HOME_BANK: dict[str, str] = {
-    "KZT": "nbk",
-    "KGS": "nbkr",
-    "UZS": "cbu",
-    "TJS": "nbt",
-    "TMT": "cbt",
-    "RUB": "cbr",
-}
-
-# After the home bank: the other official Central Asian banks, then CBR (it quotes
-# all five, but second-hand), then a news page's ticker, which is the least reliable.
-SOURCE_PRIORITY: tuple[str, ...] = ("nbk", "cbu", "nbkr", "nbt", "cbt", "cbr", "page")
+__all__ = [
+    "CROSS_DIGITS",
+    "HOME_BANK",
+    "SOURCE_PRIORITY",
+    "cross_quotes",
+    "cross_rate",
+    "pick_current",
+    "source_rank",
+]
 
 CROSS_DIGITS = 12
 
@@ -33,25 +31,6 @@ CROSS_DIGITS = 12
 # our figures, and we never change theirs.
 _CROSS_CONTEXT = Context(prec=CROSS_DIGITS, rounding=ROUND_HALF_EVEN)
 _EXACT_CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
-
-
-def source_rank(currency: str, source: str) -> int:
-    """Return how much ``source`` is trusted for ``currency``: lower is better.
-
-    Args:
-        currency: ISO 4217 code of the quoted currency.
-        source: Source name such as ``nbk`` or ``page``.
-
-    Returns:
-        0 for the currency's home bank, then 1 + the position in SOURCE_PRIORITY;
-        unknown sources rank after everything known.
-    """
-    if HOME_BANK.get(currency) == source:
-        return 0
-    try:
-        return 1 + SOURCE_PRIORITY.index(source)
-    except ValueError:
-        return 1 + len(SOURCE_PRIORITY)
 
 
 def cross_rate(base_per_usd: Decimal, base_per_x: Decimal) -> Decimal:
@@ -111,45 +90,6 @@ def cross_quotes(
     return quotes
 
 
-def pick_current(quotes: Iterable[RateQuote]) -> dict[str, RateQuote]:
-    """Choose the authoritative quote for each currency.
-
-    A currency with a home bank is taken from that bank, or from its fallbacks (CBR
-    and page tickers) when they are newer; another bank's cross rate of it (NBK's
-    UZS has three significant digits) is used only when nothing else is stored.
-    Within those tiers the newest ``as_of`` wins, so an old page ticker never hides
-    a fresher official rate; on the same date the home bank wins, then
-    SOURCE_PRIORITY decides. On a full tie the first quote seen is kept.
-
-    Args:
-        quotes: Quotes from any mix of sources and dates.
-
-    Returns:
-        Currency code -> chosen quote.
-    """
-    best: dict[str, RateQuote] = {}
-    for quote in quotes:
-        current = best.get(quote.currency)
-        if current is None or _beats(quote, current):
-            best[quote.currency] = quote
-    return best
-
-
 def _positive(value: Decimal) -> bool:
     # NaN and infinities would poison every cross rate, and comparing NaN raises.
     return value.is_finite() and value > 0
-
-
-def _second_hand(quote: RateQuote) -> bool:
-    home = HOME_BANK.get(quote.currency)
-    return home is not None and quote.source not in (home, "cbr", "page")
-
-
-def _beats(challenger: RateQuote, holder: RateQuote) -> bool:
-    if _second_hand(challenger) != _second_hand(holder):
-        return _second_hand(holder)
-    if challenger.as_of != holder.as_of:
-        return challenger.as_of > holder.as_of
-    return source_rank(challenger.currency, challenger.source) < source_rank(
-        holder.currency, holder.source
-    )

@@ -1,4 +1,7 @@
-"""/chart CUR [7d|30d|90d|1y]: a PNG line chart of a currency per 1 USD."""
+"""/chart CUR [7d|30d|90d|1y]: a PNG line chart of a currency per 1 USD.
+
+The chart is one series: the figures of the source ``/rates`` shows for the currency.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +20,13 @@ from handlers.context import BotContext, chat_zone
 from handlers.formatting import (
     axis_day_labeller,
     axis_value_labeller,
+    axis_year_day_labeller,
     babel_locale,
     day,
     duration,
     signed_percent,
 )
-from handlers.render_money import format_rate, source_label
+from handlers.render_money import format_quote, quote_origin
 from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
 from locales import _, current_language, ngettext
 from storage.rates import list_daily_rates
@@ -75,7 +79,7 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
     today = context.bot_data.today(chat_zone(context))
     since = today - timedelta(days=PERIODS[period])
     async with context.bot_data.sessions() as session:
-        quotes = await list_daily_rates(session, currency, since)
+        quotes = await list_daily_rates(session, currency, since, today)
     if len(quotes) < MIN_POINTS:
         text = ngettext(
             "Only {count} day of {currency} rates is stored for {period}; "
@@ -105,20 +109,18 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
         y_label=label,
         day_label=axis_day_labeller(),
         value_label=axis_value_labeller(),
+        year_label=axis_year_day_labeller(),
     )
     first, last = quotes[0], quotes[-1]
-    sources = sorted({source_label(quote.source) for quote in quotes})
     # Stored rates are positive (the parsers refuse others); the guard keeps a bad row harmless.
     change = (last.per_usd - first.per_usd) / first.per_usd * 100 if first.per_usd else 0
     caption = "\n".join(
         [
             f"<b>{escape(label)}</b>",
             escape(f"{day(first.as_of)} – {day(last.as_of)}"),
-            escape(
-                f"{format_rate(first.per_usd)} → {format_rate(last.per_usd)} "
-                f"({signed_percent(change)})"
-            ),
-            escape(_("Source: {sources}").format(sources=", ".join(sources))),
+            escape(f"{format_quote(first)} → {format_quote(last)} ({signed_percent(change)})"),
+            # One series, one source: the authority /rates shows (see core.authority).
+            escape(_("Source: {sources}").format(sources=quote_origin(last))),
         ]
     )
     other = [

@@ -78,7 +78,11 @@ class Services:
         self._rates = None
 
     async def current_rates(self) -> dict[str, RateQuote]:
-        """The authoritative quote of every stored currency, at most a minute old."""
+        """The current rate of every stored currency (``core.authority``), at most a minute old.
+
+        "Today" is the bot's default time zone's: a figure published in advance for
+        tomorrow becomes current when that day starts there.
+        """
         if self._rates is None or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS:
             async with self._rates_lock:
                 # Another update may have read them while this one waited for the lock.
@@ -86,8 +90,9 @@ class Services:
                     self._rates is None
                     or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS
                 ):
+                    today = self.today(ZoneInfo(self.default_timezone))
                     async with self.sessions() as session:
-                        self._rates = await list_current_rates(session)
+                        self._rates = await list_current_rates(session, today)
                     self._rates_read_at = time.monotonic()
         return self._rates
 

@@ -101,6 +101,12 @@ def axis_day_labeller() -> Callable[[date], str]:
     return lambda value: _skeleton_day("MMMd", value, lang)
 
 
+def axis_year_day_labeller() -> Callable[[date], str]:
+    """A day, month and year for a chart's axis (``Nov 27, 2025``), in the running language."""
+    lang = current_language()
+    return lambda value: _skeleton_day("yMMMd", value, lang)
+
+
 def day(value: date) -> str:
     """The reader's one date style, CLDR's medium: ``Nov 28, 2026`` / ``28 нояб. 2026 г.``.
 

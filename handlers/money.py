@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from core.exchange import DISPLAY_CURRENCIES, Conversion, MissingRate, make_conversion
+from core.exchange import DISPLAY_CURRENCIES, MissingRate, convert_to_defaults, make_conversion
 from core.money import ConversionRequest, ParseFailure, find_currency, parse_conversion
 from core.telegram_text import escape
 from core.types import RateQuote
@@ -90,29 +90,13 @@ def _rates_usage(word: str) -> str:
     return f"{escape(unknown)}\n{escape(usage)}"
 
 
-def _convert_all(
-    request: ConversionRequest, current: dict[str, RateQuote]
-) -> list[Conversion] | MissingRate:
-    """Convert into every displayed currency (and USD) when no target was named."""
-    targets = [c for c in ("USD", *DISPLAY_CURRENCIES) if c != request.source]
-    found: list[Conversion] = []
-    for target in targets:
-        result = make_conversion(request, target, current)
-        if isinstance(result, MissingRate):
-            if result.currency == request.source:
-                return result
-            continue
-        found.append(result)
-    return found
-
-
 async def answer_conversion(
     update: Update, context: BotContext, request: ConversionRequest
 ) -> None:
     """Reply with a conversion (or one amount in every currency when no target is named)."""
     current = await current_rates(context)
     if request.target is None:
-        many = _convert_all(request, current)
+        many = convert_to_defaults(request, current)
         if isinstance(many, MissingRate):
             await reply_html(update, context, render_missing_rate(many.currency))
         elif not many:

@@ -11,13 +11,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from core.authority import is_stale
 from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
 from core.digest import DigestSection
+from core.exchange import rate_places
 from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote
 from handlers.formatting import day, number
 from handlers.names import country_name
+from handlers.render_money import STALE_MARK, stale_note
 from locales import _, ngettext
 
 _log = logging.getLogger(__name__)
@@ -42,18 +45,29 @@ def _change(change: Decimal | None, places: int) -> str:
     return f" ▲{shown}" if change > 0 else f" ▼{shown}"
 
 
-def render_rates_line(rates: Mapping[str, RateQuote]) -> str:
-    """One line: the five currencies per 1 USD with their daily change; "" with none stored."""
-    parts = []
-    for currency in DIGEST_CURRENCIES:
-        quote = rates.get(currency)
-        if quote is None:
-            continue
-        places = _places(quote.per_usd)
-        parts.append(f"{currency} {number(quote.per_usd, places)}{_change(quote.change, places)}")
-    if not parts:
+def render_rates_line(rates: Mapping[str, RateQuote], today: date) -> str:
+    """One line: the five currencies per 1 USD with their daily change, the figures' date
+    and the stale mark of ``/rates``; "" with none stored.
+
+    The line names the newest figures' date once; a figure of another day carries its own.
+    """
+    quotes = [rates[currency] for currency in DIGEST_CURRENCIES if currency in rates]
+    if not quotes:
         return ""
-    return escape(_("1 USD: {rates}").format(rates=" · ".join(parts)))
+    newest = max(quote.as_of for quote in quotes)
+    parts = []
+    for quote in quotes:
+        places = min(_places(quote.per_usd), rate_places(quote))
+        part = f"{quote.currency} {number(quote.per_usd, places)}{_change(quote.change, places)}"
+        if quote.as_of != newest:
+            part += f" ({day(quote.as_of)})"
+        if is_stale(quote, today):
+            part += f" {STALE_MARK}"
+        parts.append(part)
+    line = _("1 USD, {date}: {rates}").format(date=day(newest), rates=" · ".join(parts))
+    if any(is_stale(quote, today) for quote in quotes):
+        line += "\n" + stale_note()
+    return escape(line)
 
 
 def _story_line(title: str, url: str | None, outlets: int) -> str:
@@ -72,11 +86,11 @@ def render_section(section: DigestSection) -> str:
     return "\n".join(lines)
 
 
-def _rates_line_or_nothing(rates: Mapping[str, RateQuote]) -> str:
+def _rates_line_or_nothing(rates: Mapping[str, RateQuote], today: date) -> str:
     # The stories are what a digest is for: a rates line that cannot be drawn is left
     # out, so the day's digest is still sent instead of failing on every retry.
     try:
-        return render_rates_line(rates)
+        return render_rates_line(rates, today)
     except (ArithmeticError, ValueError, TypeError):
         _log.exception("digest sent without its rates line")
         return ""
@@ -94,7 +108,7 @@ def render_digest(
     """
     header = _("Daily digest for {date}").format(date=day(local_date))
     blocks = [f"📰 <b>{escape(header)}</b>"]
-    rates_line = _rates_line_or_nothing(rates)
+    rates_line = _rates_line_or_nothing(rates, local_date)
     if rates_line:
         blocks.append(rates_line)
     if sections:

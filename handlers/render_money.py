@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from core.authority import DEMO_SOURCE, STALE_AFTER_DAYS, is_stale, is_stand_in, is_ticker
 from core.countries import COUNTRY_CURRENCY, country_flag
-from core.exchange import DISPLAY_CURRENCIES, Conversion
+from core.exchange import DISPLAY_CURRENCIES, Conversion, rate_places
 from core.money import ParseFailure
 from core.telegram_text import escape
 from core.types import RateQuote
@@ -15,7 +16,6 @@ from handlers.formatting import day, exact, number
 from handlers.names import bank_name
 from locales import _, current_language, ngettext
 
-STALE_AFTER_DAYS = 3
 STALE_MARK = "⚠️"
 _FLAG_OF_CURRENCY = {currency: country_flag(code) for code, currency in COUNTRY_CURRENCY.items()}
 _FLAG_OF_CURRENCY.update({"EUR": "🇪🇺", "USD": "🇺🇸"})
@@ -36,7 +36,9 @@ def source_label(source: str) -> str:
 
 
 def _source_part(part: str) -> str:
-    if part == "page" or part.endswith("-page"):
+    if part == DEMO_SOURCE:
+        return _("demo data")
+    if is_ticker(part):
         return _("news site")
     return bank_name(part)
 
@@ -52,16 +54,16 @@ def format_rate(per_usd: Decimal) -> str:
     return number(per_usd, _places(per_usd))
 
 
-def format_cross_rate(rate: Decimal) -> str:
-    """A conversion rate to six significant digits: ``518.900``, ``0.0000826446``.
+def format_quote(quote: RateQuote) -> str:
+    """A current rate per 1 USD with the decimals ``core.exchange.rate_places`` allows:
+    a ticker's ``518`` never turns into ``518.00``."""
+    return number(quote.per_usd, rate_places(quote))
 
-    Cross rates carry a dozen digits; people compare the first few. Rates of 1 and
-    above read like the rates table, smaller ones keep six digits after the zeros.
-    """
-    if rate >= 1:
-        return format_rate(rate)
-    places = 5 - rate.adjusted() if rate > 0 else 2
-    return number(rate, places)
+
+def format_cross_rate(rate: Decimal) -> str:
+    """A conversion's rate with every digit it carries: ``core.exchange`` chose them so that
+    amount × rate gives the result shown (``518.9``, ``0.00211727``, ``12,500``)."""
+    return exact(rate.normalize())
 
 
 def _change(change: Decimal | None, places: int) -> str:
@@ -71,11 +73,6 @@ def _change(change: Decimal | None, places: int) -> str:
     if not any(digit in text for digit in "123456789"):
         return "= 0"
     return f"▲ {text}" if change > 0 else f"▼ {text}"
-
-
-def is_stale(quote: RateQuote, today: date) -> bool:
-    """Whether a rate is older than three days."""
-    return (today - quote.as_of).days > STALE_AFTER_DAYS
 
 
 def render_rates(quotes: list[RateQuote], today: date) -> str:
@@ -103,16 +100,26 @@ def _rates_text(quotes: tuple[RateQuote, ...], today: date, language: str) -> st
         "<pre>" + "\n".join(_table(rows)) + "</pre>",
     ]
     if any_stale:
-        lines.append(
-            escape(
-                ngettext(
-                    "{mark} older than {days} day",
-                    "{mark} older than {days} days",
-                    STALE_AFTER_DAYS,
-                ).format(mark=STALE_MARK, days=STALE_AFTER_DAYS)
-            )
-        )
+        lines.append(escape(stale_note()))
     return "\n".join(lines)
+
+
+def stale_note() -> str:
+    """What the stale mark means (plain text), under every screen that uses it."""
+    return ngettext(
+        "{mark} older than {days} day",
+        "{mark} older than {days} days",
+        STALE_AFTER_DAYS,
+    ).format(mark=STALE_MARK, days=STALE_AFTER_DAYS)
+
+
+def quote_origin(quote: RateQuote) -> str:
+    """Who a current rate comes from: ``NBK``, or ``CBR cross rate`` when another bank's
+    figure stands in for the home bank's (see ``core.authority``)."""
+    label = source_label(quote.source)
+    if is_stand_in(quote):
+        return _("{bank} cross rate").format(bank=label)
+    return label
 
 
 @lru_cache(maxsize=2048)
@@ -123,13 +130,13 @@ def _rate_cells(quote: RateQuote, stale: bool, language: str) -> tuple[str, str,
     per language, not for every /rates (formatting the numbers is most of what rendering
     costs). ``language`` is part of the key because the running language decides the format.
     """
-    places = _places(quote.per_usd)
+    places = rate_places(quote)
     return (
         escape(f"{currency_flag(quote.currency)} {quote.currency}"),
         escape(number(quote.per_usd, places)),
         escape(_change(quote.change, places)),
         escape(day(quote.as_of)),
-        escape(source_label(quote.source) + (f" {STALE_MARK}" if stale else "")),
+        escape(quote_origin(quote) + (f" {STALE_MARK}" if stale else "")),
     )
 
 

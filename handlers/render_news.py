@@ -10,7 +10,7 @@ from core.text import shorten
 from core.types import RateQuote, Story
 from handlers.formatting import day
 from handlers.names import country_name, currency_name
-from handlers.render_money import format_rate, source_label
+from handlers.render_money import format_quote, quote_origin
 from locales import _
 
 TITLE_CHARS = 300
@@ -80,9 +80,9 @@ def render_country_brief(
                 _("Currency: {name} ({currency}), {rate} per 1 USD ({date}, {source})").format(
                     name=currency_name(currency),
                     currency=currency,
-                    rate=format_rate(rate.per_usd),
+                    rate=format_quote(rate),
                     date=day(rate.as_of),
-                    source=source_label(rate.source),
+                    source=quote_origin(rate),
                 )
             )
         )

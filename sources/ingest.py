@@ -30,6 +30,7 @@ from sources.jsonl import LineError, iter_jsonl_file
 from sources.page import parse_page
 from sources.rate_gate import store_checked_rates
 from storage.database import retry_when_busy
+from storage.demo import remove_demo_data
 from storage.rates import get_nearest_quote
 from storage.stories import StoriesAdded, add_stories
 
@@ -220,9 +221,14 @@ class Ingestor:
             report.kind, size = _sniff(path)
             if report.kind == "jsonl":
                 await self._store_jsonl(path, size, report, progress)
+                if report.stories_added:
+                    async with self._sessions() as session, session.begin():
+                        await remove_demo_data(session)  # real data takes the demo off screens
             else:
                 async with self._sessions() as session, session.begin():
                     await self._store_document(session, path, size, report)
+                    if report.stories_added or report.rates_added:
+                        await remove_demo_data(session)  # real data takes the demo off screens
         except IngestError as exc:
             report.error = str(exc)
         except SQLAlchemyError as exc:

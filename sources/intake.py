@@ -17,6 +17,7 @@ from sources.feeds import FeedError, parse_feed
 from sources.ingest import IngestError, nbkr_quotes, prepare_story
 from sources.page import parse_page
 from sources.rate_gate import store_checked_rates
+from storage.demo import remove_demo_data
 from storage.stories import add_stories
 
 __all__ = ["Intake", "SourceError", "store_body"]
@@ -98,6 +99,8 @@ async def store_body(
         intake.rates_rejected = len(checked.rejected)
         intake.problems += [rejection.summary() for rejection in checked.rejected]
         intake.rate_days = {quote.as_of for quote in quotes}
+    if intake.stories_added or intake.rates_added:
+        await remove_demo_data(session)  # real data takes the demo off every screen
     return intake
 
 

@@ -188,23 +188,33 @@ def _round(value: Decimal) -> Decimal:
     return rounded
 
 
-def _quote(tick: _Tick, as_of: date) -> RateQuote | None:
+def _quote(tick: _Tick, as_of: date, source: str) -> RateQuote | None:
     if tick.usd_per_unit <= 0 or tick.pct <= -100:
         return None
+    # A ticker's "0.00193" has three significant digits; its inverse cannot have more.
+    digits = len(tick.usd_per_unit.as_tuple().digits)
     with localcontext() as ctx:
         ctx.prec = 28
-        per_usd = 1 / tick.usd_per_unit
+        per_usd = _significant(1 / tick.usd_per_unit, digits)
         # The ticker's percentage moves USD-per-unit; the previous figure was
         # rate / (1 + p/100), and the change is stated in per_usd terms.
         previous = tick.usd_per_unit / (1 + tick.pct / 100)
-        change = per_usd - 1 / previous
+        change = 1 / tick.usd_per_unit - 1 / previous
     return RateQuote(
         currency=tick.currency,
-        per_usd=_round(per_usd),
+        per_usd=per_usd,
         change=_round(change),
         as_of=as_of,
-        source="page",
+        source=source,
     )
+
+
+def _significant(value: Decimal, digits: int) -> Decimal:
+    """``value`` rounded to ``digits`` significant digits, written without an exponent."""
+    with localcontext() as ctx:
+        ctx.prec = max(1, min(digits, _RATE_DIGITS))
+        rounded = +value
+    return _round(rounded)
 
 
 def _ends_like_sentence(block: str) -> bool:
@@ -288,12 +298,13 @@ def _blocks(lines: list[str]) -> list[str]:
     return blocks
 
 
-def parse_page(text: str, source: str = "page") -> PageResult:
+def parse_page(text: str, source: str = "page", rate_source: str = "page") -> PageResult:
     """Parse a text news page into stories and ticker rates.
 
     Args:
         text: The whole page as text.
         source: Source name put on the stories.
+        rate_source: Source name put on the ticker's rates (``demo`` for the demo pages).
 
     Returns:
         The stories, the deduplicated ticker quotes and the page date. Without a
@@ -337,7 +348,7 @@ def parse_page(text: str, source: str = "page") -> PageResult:
     else:
         published = datetime(page_date.year, page_date.month, page_date.day, tzinfo=UTC)
         for tick in ticks.values():
-            quote = _quote(tick, page_date)
+            quote = _quote(tick, page_date, rate_source)
             if quote is None:
                 warnings.append(f"unusable ticker value for {tick.currency} skipped")
             else:

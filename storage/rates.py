@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
-from core.rates import pick_current
+from core.authority import STAND_IN_AFTER_DAYS, pick_current, with_daily_change
 from core.types import RateQuote
 from storage.models import RateRow, utc_now
 
@@ -116,13 +116,15 @@ def _update_changed(session: AsyncSession) -> ReturningInsert[str, date, str]:
     ).returning(RateRow.currency, RateRow.as_of, RateRow.source)
 
 
-async def list_newest_quotes(session: AsyncSession) -> list[RateQuote]:
-    """Each source's newest quote of each currency: the candidates for the current rate."""
-    newest = (
-        select(RateRow.currency, RateRow.source, func.max(RateRow.as_of).label("as_of"))
-        .group_by(RateRow.currency, RateRow.source)
-        .subquery()
-    )
+async def list_newest_quotes(session: AsyncSession, until: date | None = None) -> list[RateQuote]:
+    """Each source's newest quote of each currency (dated ``until`` or before, when given):
+    the candidates for the current rate."""
+    newest_query = select(
+        RateRow.currency, RateRow.source, func.max(RateRow.as_of).label("as_of")
+    ).group_by(RateRow.currency, RateRow.source)
+    if until is not None:
+        newest_query = newest_query.where(RateRow.as_of <= until)
+    newest = newest_query.subquery()
     query = select(RateRow).join(
         newest,
         (RateRow.currency == newest.c.currency)
@@ -133,9 +135,40 @@ async def list_newest_quotes(session: AsyncSession) -> list[RateQuote]:
     return [_to_quote(row) for row in result.scalars()]
 
 
-async def list_current_rates(session: AsyncSession) -> dict[str, RateQuote]:
-    """The authoritative quote of every stored currency (see ``core.rates.pick_current``)."""
-    return pick_current(await list_newest_quotes(session))
+async def list_current_rates(
+    session: AsyncSession, today: date | None = None
+) -> dict[str, RateQuote]:
+    """The current rate of every stored currency, as ``core.authority`` chooses it, each
+    with a daily change (from the same source's previous stored day when it published none).
+
+    Args:
+        session: An open session.
+        today: The reader's today: figures published in advance for a later day count only
+            for a currency that has nothing else. None: every stored figure counts.
+    """
+    candidates = await list_newest_quotes(session)
+    if today is not None and any(quote.as_of > today for quote in candidates):
+        candidates += await list_newest_quotes(session, until=today)
+    current = pick_current(candidates, today)
+    return await _add_daily_changes(session, current)
+
+
+async def _add_daily_changes(
+    session: AsyncSession, current: dict[str, RateQuote]
+) -> dict[str, RateQuote]:
+    """Fill in the change of figures whose bank published none, in one query."""
+    missing = [quote for quote in current.values() if quote.change is None]
+    if not missing:
+        return current
+    earliest = min(quote.as_of for quote in missing) - timedelta(days=STAND_IN_AFTER_DAYS)
+    query = select(RateRow).where(
+        RateRow.source.in_({quote.source for quote in missing}),
+        RateRow.currency.in_({quote.currency for quote in missing}),
+        RateRow.as_of >= earliest,
+        RateRow.as_of < max(quote.as_of for quote in missing),
+    )
+    earlier = [_to_quote(row) for row in (await session.execute(query)).scalars()]
+    return {code: with_daily_change(quote, earlier) for code, quote in current.items()}
 
 
 async def get_nearest_quote(
@@ -166,14 +199,26 @@ async def list_rate_history(session: AsyncSession, currency: str, since: date) -
     return [_to_quote(row) for row in (await session.execute(query)).scalars()]
 
 
-async def list_daily_rates(session: AsyncSession, currency: str, since: date) -> list[RateQuote]:
-    """One authoritative quote of ``currency`` per stored day since ``since``, oldest first.
+async def list_daily_rates(
+    session: AsyncSession, currency: str, since: date, today: date | None = None
+) -> list[RateQuote]:
+    """The current authority's own figures of ``currency`` since ``since``, oldest first.
 
-    Several banks may quote the same day; ``pick_current`` chooses among them exactly
-    as it does for today's rates, so a chart and ``/rates`` never disagree.
+    One series from one source, so a chart never mixes a bank's rate with another bank's
+    cross rate, and it ends at the figure ``/rates`` shows. Days the source did not
+    publish are simply absent. With ``today``, figures dated after it are left out.
     """
-    by_day: dict[date, list[RateQuote]] = {}
-    for quote in await list_rate_history(session, currency, since):
-        by_day.setdefault(quote.as_of, []).append(quote)
-    daily = [pick_current(quotes).get(currency) for _, quotes in sorted(by_day.items())]
-    return [quote for quote in daily if quote is not None]
+    current = (await list_current_rates(session, today)).get(currency)
+    if current is None:
+        return []
+    query = (
+        select(RateRow)
+        .where(
+            RateRow.currency == currency,
+            RateRow.source == current.source,
+            RateRow.as_of >= since,
+            RateRow.as_of <= current.as_of,
+        )
+        .order_by(RateRow.as_of)
+    )
+    return [_to_quote(row) for row in (await session.execute(query)).scalars()]

@@ -121,7 +121,7 @@ async def test_stats_of_an_empty_store_and_a_handler_failure_showing_up(
     assert "Stories: 0" in reply.text and "No rates stored yet." in reply.text
     assert "Errors in the last 24 hours: 0" in reply.text
 
-    async def broken(session: object) -> object:
+    async def broken(*_args: object) -> object:
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(handlers.context, "list_current_rates", broken)

@@ -46,7 +46,7 @@ async def test_rates_show_every_currency_with_date_source_and_buttons(bench: Ben
     lines = reply.text.splitlines()
     for code in ("KZT", "KGS", "UZS", "TJS", "TMT", "RUB", "EUR", "CNY"):
         line = next(line for line in lines if f" {code} " in line)
-        assert "Nov 27, 2026" in line and "news site" in line
+        assert "Nov 27, 2026" in line and "demo data" in line
     assert "⚠️" not in reply.text
     assert reply.button("📈 KZT").callback_data == "chart:KZT:30d"
     converted = only(await bench.chat.press(reply, "100 USD → KZT"))
@@ -82,7 +82,7 @@ async def test_convert_shows_result_rate_date_and_source(bench: Bench) -> None:
     assert not isinstance(expected, type(None))
     assert f"= {expected.result:,f} KZT" in reply.text  # type: ignore[union-attr]
     assert "Rate: 1 USD = " in reply.text
-    assert "As of Nov 27, 2026, source: news site" in reply.text
+    assert "As of Nov 27, 2026, source: demo data" in reply.text
 
 
 async def test_convert_reads_amounts_as_people_write_them(bench: Bench) -> None:
@@ -199,7 +199,7 @@ async def test_country_brief_has_flag_currency_rate_and_stories(
 ) -> None:
     reply = only(await bench.chat.send(f"/country {name}"))
     assert reply.text.startswith(country)
-    assert "per 1 USD (Nov 27, 2026, news site)" in reply.text
+    assert "per 1 USD (Nov 27, 2026, demo data)" in reply.text
     assert "Latest stories" in reply.text
     flag = country.split()[0]
     assert reply.text.splitlines()[1].count(flag) == 0  # the flag heads the brief, once

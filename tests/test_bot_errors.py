@@ -75,7 +75,7 @@ async def test_blocked_person_gets_nothing_and_others_are_served(bench: Bench) -
 async def test_a_crashing_handler_is_logged_and_apologised_for(
     bench: Bench, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(session: object) -> object:
+    async def broken(*_args: object) -> object:
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(handlers.context, "list_current_rates", broken)

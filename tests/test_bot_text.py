@@ -28,7 +28,7 @@ async def test_free_text_conversions_are_answered_as_convert(
 ) -> None:
     reply = only(await bench.chat.send(text))
     assert reply.text.startswith(first_line), reply.text
-    assert "source: news site" in reply.text
+    assert "source: demo data" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ async def test_inline_conversion(bench: Bench) -> None:
     results = await bench.chat.inline("100 usd kzt")
     assert len(results) == 1
     assert results[0]["title"].startswith("100 USD = ")
-    assert "source: news site" in results[0]["description"]
+    assert "source: demo data" in results[0]["description"]
 
 
 async def test_inline_conversion_without_target_offers_several(bench: Bench) -> None:

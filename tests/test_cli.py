@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,7 +40,8 @@ def test_a_page_gives_six_stories_and_five_rates(capsys: pytest.CaptureFixture[s
     rates = rates_by_currency(capsys)
     assert set(rates) == {"KZT", "KGS", "UZS", "TJS", "TMT"}
     kzt = rates["KZT"]
-    assert Decimal(kzt["per_usd"]).quantize(Decimal("0.01")) == Decimal("518.13")
+    # The ticker's "0.00193" has three significant digits, so has its inverse.
+    assert kzt["per_usd"] == "518"
     assert (kzt["as_of"], kzt["source"]) == ("2025-12-11", "page")
     code, out, _ = run(capsys, "news", "--json", "--limit", "50")
     stories = json.loads(out)
@@ -74,6 +74,8 @@ def test_bank_files_give_the_published_figures(capsys: pytest.CaptureFixture[str
         "change": "-2.78",
         "as_of": "2026-04-03",
         "source": "nbk",
+        "cross_rate": False,
+        "stale": True,
     }
     assert (rates["UZS"]["per_usd"], rates["UZS"]["source"]) == ("12149.84", "cbu")
 
@@ -85,17 +87,24 @@ def test_every_recorded_bank_file_imports(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, err
     assert out.count("rates added") == len(files)
     rates = rates_by_currency(capsys)
-    # Each currency comes from its own central bank, unless CBR is newer: the recorded
-    # NBK and CBU files are of 2026-04-03, CBR's of 2026-04-25, the others of May.
+    # Each currency comes from its own central bank unless another bank's figure is more
+    # than a week newer: the recorded NBK and CBU files are of 2026-04-03, CBR's of
+    # 2026-04-25, NBKR's of 2026-05-23/24 (its cross rates stand in), NBT's of 2026-05-18
+    # (five days before NBKR's: NBT stands).
     assert {c: rates[c]["source"] for c in ("KZT", "KGS", "UZS", "TJS", "TMT", "RUB")} == {
-        "KZT": "cbr",
+        "KZT": "nbkr",
         "KGS": "nbkr",
-        "UZS": "cbr",
+        "UZS": "nbkr",
         "TJS": "nbt",
         "TMT": "cbt",
-        "RUB": "cbr",
+        "RUB": "nbkr",
     }
-    assert rates["KZT"]["as_of"] == rates["UZS"]["as_of"] == "2026-04-25"
+    assert [rates[c]["cross_rate"] for c in ("KZT", "KGS", "TJS", "TMT")] == [
+        True,
+        False,
+        False,
+        False,
+    ]
     assert rates["TMT"]["per_usd"] == "3.5"
     assert rates["KGS"]["per_usd"] == "87.45"
     assert rates["TJS"]["per_usd"] == "9.345"
@@ -133,7 +142,7 @@ def test_cbr_stands_in_when_the_home_bank_is_older(capsys: pytest.CaptureFixture
     run(capsys, "ingest", str(RATES / "nbk_get_rates_fdate_03.04.2026.xml"))
     run(capsys, "ingest", str(RATES / "cbr_XML_daily.xml"))
     kzt = rates_by_currency(capsys)["KZT"]
-    assert (kzt["source"], kzt["as_of"]) == ("cbr", "2026-04-25")
+    assert (kzt["source"], kzt["as_of"], kzt["cross_rate"]) == ("cbr", "2026-04-25", True)
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -135,7 +135,7 @@ async def test_the_place_of_a_button_is_its_prefix_and_of_other_updates_their_ki
 async def test_a_crashing_command_is_recorded_with_its_class_and_command(
     bench: Bench, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(session: object) -> object:
+    async def broken(*_args: object) -> object:
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(handlers.context, "list_current_rates", broken)

@@ -124,8 +124,10 @@ def test_fetch_one_source_and_read_its_history(
     assert code == 0 and out.count("(feed)") == 1
     code, _, err = run(capsys, "fetch", "--source", "nope")
     assert code == 2 and "no source named 'nope'; the sources are: nbk, good" in err
-    code, out, _ = run(capsys, "rates", "usd", "--history", "30", "--json")
-    assert code == 0 and json.loads(out) == []
+    code, out, err = run(capsys, "rates", "usd", "--history", "30", "--json")
+    assert code == 2 and "rates are per 1 USD" in err and not out
+    code, out, err = run(capsys, "rates", "XYZ", "--history", "4")
+    assert code == 2 and err.count("\n") == 1 and "unknown currency code: XYZ" in err
     code, out, _ = run(capsys, "rates", "KZT", "--history", "3650")
     assert "No KZT rates stored since" in out
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.rates import HOME_BANK, SOURCE_PRIORITY, cross_quotes, pick_current, source_rank
+from core.rates import HOME_BANK, SOURCE_PRIORITY, cross_quotes, source_rank
 from core.types import RateQuote
 
 DAY = date(2026, 4, 3)
@@ -41,7 +41,7 @@ def test_home_banks_are_the_six_central_banks() -> None:
 
 def test_priority_puts_central_asian_banks_before_cbr_and_page_last() -> None:
     assert set(SOURCE_PRIORITY[:5]) == {"nbk", "cbu", "nbkr", "nbt", "cbt"}
-    assert SOURCE_PRIORITY[5:] == ("cbr", "page")
+    assert SOURCE_PRIORITY[5:] == ("cbr", "page", "demo")
 
 
 def test_source_rank_home_bank_beats_listed_order_and_unknown_is_last() -> None:
@@ -138,57 +138,3 @@ def test_cross_quotes_needs_a_positive_usd_rate(usd: Decimal | None) -> None:
         table["USD"] = usd
     with pytest.raises(ValueError, match="USD"):
         cross_quotes("KZT", table, None, DAY, "nbk")
-
-
-def test_pick_current_prefers_the_newest_date_even_from_a_page() -> None:
-    older_official = _quote("KZT", "nbk", date(2026, 4, 2), "475")
-    newer_page = _quote("KZT", "page", date(2026, 4, 3), "472")
-    assert pick_current([older_official, newer_page])["KZT"] is newer_page
-    assert pick_current([newer_page, older_official])["KZT"] is newer_page
-
-
-def test_pick_current_older_page_never_overrides_newer_official() -> None:
-    official = _quote("UZS", "cbu", date(2026, 4, 3), "12149.84")
-    stale_page = _quote("UZS", "page", date(2026, 3, 1), "12000")
-    assert pick_current([stale_page, official])["UZS"] is official
-    assert pick_current([official, stale_page])["UZS"] is official
-
-
-def test_pick_current_home_bank_wins_on_the_same_day() -> None:
-    cbr = _quote("KZT", "cbr", DAY, "462.87")
-    cbu = _quote("KZT", "cbu", DAY, "472.94")
-    nbk = _quote("KZT", "nbk", DAY, "472.31")
-    page = _quote("KZT", "page", DAY, "470")
-    assert pick_current([page, cbr, cbu, nbk])["KZT"] is nbk
-    # Without the home bank its fallbacks come next: CBR, then a page.
-    assert pick_current([page, cbr, cbu])["KZT"] is cbr
-    assert pick_current([page, cbu])["KZT"] is page
-    # Another bank's second-hand cross rate only when nothing else is stored.
-    assert pick_current([cbu])["KZT"] is cbu
-
-
-def test_pick_current_second_hand_cross_never_beats_a_fallback() -> None:
-    older_cbr = _quote("UZS", "cbr", date(2026, 4, 1), "12100")
-    newer_nbk_cross = _quote("UZS", "nbk", date(2026, 4, 3), "12141.6452442")
-    assert pick_current([newer_nbk_cross, older_cbr])["UZS"] is older_cbr
-
-
-def test_pick_current_cbr_is_home_for_rub() -> None:
-    nbk = _quote("RUB", "nbk", DAY, "80.6")
-    cbr = _quote("RUB", "cbr", DAY, "75.5")
-    assert pick_current([nbk, cbr])["RUB"] is cbr
-
-
-def test_pick_current_uses_priority_order_for_foreign_currencies() -> None:
-    quotes = [_quote("EUR", source, DAY) for source in ("page", "cbr", "cbt", "cbu", "nbk")]
-    assert pick_current(quotes)["EUR"].source == "nbk"
-    assert pick_current(quotes[:-1])["EUR"].source == "cbu"
-
-
-def test_pick_current_keeps_the_first_of_equals_and_handles_many_currencies() -> None:
-    first = _quote("EUR", "nbk", DAY, "0.86")
-    second = _quote("EUR", "nbk", DAY, "0.87")
-    usd_less = _quote("KGS", "nbkr", DAY, "87.45")
-    chosen = pick_current([first, second, usd_less])
-    assert chosen == {"EUR": first, "KGS": usd_less}
-    assert pick_current([]) == {}
