@@ -113,7 +113,8 @@ def _parse_document(
             feed = parse_feed(data, source=source)
         except FeedError as exc:
             raise IngestError(str(exc)) from None
-        return feed.stories, [], list(feed.skipped)
+        notes = [f"read as {feed.encoding}: {feed.encoding_note}"] if feed.encoding_note else []
+        return feed.stories, [], notes + list(feed.skipped)
     try:
         return [], parse_bank(kind, data), []
     except BankFormatError as exc:
