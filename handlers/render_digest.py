@@ -14,7 +14,7 @@ from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
 from core.digest import DigestSection
 from core.telegram_text import escape, link
 from core.text import shorten
-from core.types import RateQuote
+from core.types import RateQuote, Story
 from handlers.formatting import long_day, number
 from handlers.names import country_name
 from locales import _, ngettext
@@ -53,19 +53,23 @@ def render_rates_line(rates: Mapping[str, RateQuote]) -> str:
     return escape(_("1 USD: {rates}").format(rates=" · ".join(parts)))
 
 
-def _story_line(title: str, url: str | None, outlets: int) -> str:
-    shown = link(url, shorten(title, TITLE_CHARS))
-    if outlets > 1:
-        reported = ngettext("{count} outlet", "{count} outlets", outlets).format(count=outlets)
-        return f"• {shown} <i>({escape(reported)})</i>"
-    return f"• {shown}"
+def _story_line(story: Story) -> str:
+    shown = link(story.url, shorten(story.title, TITLE_CHARS))
+    notes = []
+    if story.outlets > 1:
+        notes.append(
+            ngettext("{count} outlet", "{count} outlets", story.outlets).format(count=story.outlets)
+        )
+    if story.published is None:
+        notes.append(_("undated"))
+    return f"• {shown} <i>({escape(', '.join(notes))})</i>" if notes else f"• {shown}"
 
 
 def render_section(section: DigestSection) -> str:
     """A country's flag and name in bold, then one line per story: title as a link."""
     name = country_name(section.country)
     lines = [f"{country_flag(section.country)} <b>{escape(name)}</b>".strip()]
-    lines += [_story_line(s.title, s.url, s.outlets) for s in section.stories]
+    lines += [_story_line(s) for s in section.stories]
     return "\n".join(lines)
 
 

@@ -18,9 +18,13 @@ SUMMARY_CHARS = 200
 
 
 def story_date(story: Story, zone: tzinfo) -> str:
-    """The day a story was published (else fetched), in the chat's zone and reader's words."""
-    moment = story.published or story.fetched
-    return day(moment.astimezone(zone).date())
+    """The day a story was published in the chat's zone and reader's words, or "undated".
+
+    The time it was fetched is never shown in its place (``core.dates``).
+    """
+    if story.published is None:
+        return _("undated")
+    return day(story.published.astimezone(zone).date())
 
 
 def render_story(

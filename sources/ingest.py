@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.countries import find_countries
+from core.dates import believable_published
 from core.types import RateQuote, StoryDraft
 from core.urls import canonical_url
 from sources.banks import BankFormatError, parse_bank
@@ -56,15 +58,17 @@ class FileReport:
         return self.error is None
 
 
-def prepare_story(draft: StoryDraft) -> StoryDraft:
-    """Canonicalise the URL and add the countries the story mentions.
+def prepare_story(draft: StoryDraft, now: datetime | None = None) -> StoryDraft:
+    """Canonicalise the URL, drop an unbelievable date and add the countries it mentions.
 
-    Countries the source gave stay first; the gazetteer's follow, main country first.
+    Countries the source gave stay first; the gazetteer's follow, main country first. A
+    date before 1991 or beyond tomorrow is dropped (``core.dates``): the story is undated.
     """
     found = find_countries(draft.title, draft.text or draft.summary)
     given = draft.countries
     return dataclasses.replace(
         draft,
+        published=believable_published(draft.published, now or datetime.now(UTC)),
         url=canonical_url(draft.url) if draft.url else None,
         countries=given + tuple(code for code in found if code not in given),
     )

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Interval, Select, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.dates import UNDATED_DELAY
 from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, Story, StoryDraft
 from storage.models import StoryRow, utc_now
 
@@ -236,11 +237,22 @@ def to_story(row: StoryRow) -> Story:
     )
 
 
-def _newest_first(query: Select[StoryRow]) -> Select[StoryRow]:
-    # Stories without a publication date sort by when we fetched them.
-    return query.order_by(
-        func.coalesce(StoryRow.published, StoryRow.fetched).desc(), StoryRow.id.desc()
-    )
+def rank_moment_sql(dialect: str) -> ColumnElement[Any]:
+    """``core.dates.rank_moment`` in SQL: the publication, else the fetch time made older."""
+    if dialect == "sqlite":
+        # SQLite stores naive UTC text; datetime() shifts it and drops the microseconds.
+        seconds = int(UNDATED_DELAY.total_seconds())
+        fetched: ColumnElement[Any] = func.strftime(
+            "%Y-%m-%d %H:%M:%f000", StoryRow.fetched, f"-{seconds} seconds"
+        )
+    else:
+        fetched = StoryRow.fetched - literal(UNDATED_DELAY, Interval())
+    return func.coalesce(StoryRow.published, fetched)
+
+
+def _newest_first(query: Select[StoryRow], dialect: str) -> Select[StoryRow]:
+    # Undated stories rank after the dated news of recent days (core.dates).
+    return query.order_by(rank_moment_sql(dialect).desc(), StoryRow.id.desc())
 
 
 def _about(country: str) -> object:
@@ -260,7 +272,7 @@ async def list_latest_stories(
     query = select(StoryRow)
     if country:
         query = query.where(_about(country))  # type: ignore[arg-type]
-    query = _newest_first(query).limit(limit).offset(offset)
+    query = _newest_first(query, session.get_bind().dialect.name).limit(limit).offset(offset)
     result = await session.execute(query)
     return [to_story(row) for row in result.scalars()]
 
