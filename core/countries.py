@@ -337,15 +337,44 @@ def _name_words() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _places_not_capitals() -> tuple[str, ...]:
+    """Every city and region form that is not a capital's, longest first."""
+    forms = {
+        form
+        for spelled in data.CITIES.values()
+        for form in spelled.split("|")
+        if form not in data.CAPITALS
+    }
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def names_a_place(text: str) -> bool:
+    """True when ``text`` (request words aside) is a city or region that is not a capital.
+
+    "rogun", "Issyk-Kul", "Байконуре" and "Osh news" name places: people asking about them
+    want the stories, not the country's brief. Capitals ("Bishkek") are not places here.
+    """
+    words = [normalise(word) for word in TOKEN_RE.findall(text)]
+    phrase = " ".join(word for word in words if word not in _REQUEST_WORDS)
+    if not phrase:
+        return False
+    return any(
+        phrase == form or (phrase.startswith(form) and phrase[len(form) :] in data.SUFFIXES)
+        for form in _places_not_capitals()
+    )
+
+
 def country_named_alone(text: str) -> str | None:
     """The country when ``text`` asks for one by name and says nothing else, else None.
 
     "Kyrgyzstan", "Бишкек", "uzbekistn news" and "south korea" name a country;
-    "industrial output in kazakhstan" mentions one but asks about something, so it is
-    a question for the search, not a request for the country's brief.
+    "industrial output in kazakhstan" mentions one but asks about something, and "rogun"
+    or "Issyk-Kul" name a place in one, so those are questions for the search, not
+    requests for the country's brief. A capital alone still asks for its country.
     """
     code = lookup_country(text)
-    if code is None:
+    if code is None or names_a_place(text):
         return None
     for word in TOKEN_RE.findall(text):
         token = normalise(word)

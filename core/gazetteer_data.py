@@ -167,6 +167,20 @@ CITIES: Final[dict[str, str]] = {
     "US": "washington|вашингтон|vashington|white house|new york|нью-йорк",
 }
 
+# The capitals' forms in CITIES. Typed alone, a capital asks for its country's brief
+# ("Bishkek"); any other place ("Rogun", "Issyk-Kul", "Baikonur") is a question about it.
+_CAPITALS_SPELLED: Final = (
+    "astana|астана|nur-sultan|нур-султан|нұр-сұлтан|bishkek|бишкек|бішкек|bişkek|tashkent|"
+    "toshkent|ташкент|тошкент|daşkent|dushanbe|душанбе|duşenbe|ashgabat|ashkhabad|aşgabat|"
+    "aşgabad|ашхабад|ашгабат|ашғабат|ашхобод|ashxobod|ашқобод|moscow|moskva|москва|мәскеу|"
+    "маскав|moskwa|beijing|пекин|бейжің|бээжин|pekin|kabul|кабул|kobul|кобул|tehran|"
+    "тегеран|tehron|теҳрон|tähran|baku|баку|boku|боку|ulaanbaatar|ulan bator|ulan-bator|"
+    "улан-батор|улан батор|улаанбаатар|islamabad|исламабад|ankara|анкара|kyiv|kiev|киев|"
+    "київ|kiyev|minsk|минск|tbilisi|тбилиси|yerevan|ереван|new delhi|нью-дели|washington|"
+    "вашингтон|vashington"
+)
+CAPITALS: Final[frozenset[str]] = frozenset(_CAPITALS_SPELLED.split("|"))
+
 # Forms that are also everyday words or first names: they count only when the same country is
 # named some other way in the story ("Mary Smith said" is no Turkmen city; Russian "семей" means
 # "of families"; Russian "казак" is a Cossack; Kazakh "ақтау" also means "to justify").
