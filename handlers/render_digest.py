@@ -12,12 +12,14 @@ from decimal import Decimal
 
 from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
 from core.digest import DigestSection
+from core.editions import pick_edition
 from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote, Story
 from handlers.formatting import long_day, number
 from handlers.names import country_name
-from locales import _, ngettext
+from handlers.render_news import also_in
+from locales import _, current_language, ngettext
 
 TITLE_CHARS = 300
 # The five currencies of the region, in the order of the countries.
@@ -54,14 +56,16 @@ def render_rates_line(rates: Mapping[str, RateQuote]) -> str:
 
 
 def _story_line(story: Story) -> str:
+    story = pick_edition(story, current_language())
     shown = link(story.url, shorten(story.title, TITLE_CHARS))
-    notes = []
+    notes = [also_in(story)] if story.editions else []
     if story.outlets > 1:
         notes.append(
             ngettext("{count} outlet", "{count} outlets", story.outlets).format(count=story.outlets)
         )
     if story.published is None:
         notes.append(_("undated"))
+    notes = [note for note in notes if note]
     return f"• {shown} <i>({escape(', '.join(notes))})</i>" if notes else f"• {shown}"
 
 
