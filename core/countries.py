@@ -7,6 +7,7 @@ dictionary look-ups per distinct word, and a word seen before costs one.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from typing import Final
@@ -150,7 +151,21 @@ def country_flag(code: str) -> str:
     return "".join(chr(_REGIONAL_A + ord(letter) - ord("A")) for letter in key)
 
 
+_CASED = re.compile(
+    r"(?<![\w.])(" + "|".join(map(re.escape, data.CASED_ABBREVIATIONS)) + r")(?![\w])"
+)
+
+
+def _scan_cased(text: str, weight: int, offset: int, found: dict[str, list[int]]) -> None:
+    if text.isupper():
+        return  # "LET US KNOW": in an all-capitals text capitals say nothing
+    for match in _CASED.finditer(text):
+        code = data.CASED_ABBREVIATIONS[match.group(1)]
+        _credit(found, code, weight, offset + len(TOKEN_RE.findall(text[: match.start()])))
+
+
 def _scan(text: str, weight: int, offset: int, tables: Tables, found: dict[str, list[int]]) -> None:
+    _scan_cased(text, weight, offset, found)
     tokens: list[str] = TOKEN_RE.findall(normalise(text))
     if not tokens:
         return
@@ -365,6 +380,16 @@ def names_a_place(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _leader_forms() -> tuple[str, ...]:
+    return tuple(form for forms in data.LEADERS.values() for form in forms.split("|"))
+
+
+def _names_a_leader(text: str) -> bool:
+    # "Tokayev" tags a story about Kazakhstan, but typed alone it asks about the man.
+    return any(normalise(word).startswith(_leader_forms()) for word in TOKEN_RE.findall(text))
+
+
 def country_named_alone(text: str) -> str | None:
     """The country when ``text`` asks for one by name and says nothing else, else None.
 
@@ -374,7 +399,7 @@ def country_named_alone(text: str) -> str | None:
     requests for the country's brief. A capital alone still asks for its country.
     """
     code = lookup_country(text)
-    if code is None or names_a_place(text):
+    if code is None or names_a_place(text) or _names_a_leader(text):
         return None
     for word in TOKEN_RE.findall(text):
         token = normalise(word)

@@ -503,6 +503,7 @@ def test_constants() -> None:
         ("Bishkek", "KG"),
         ("Ташкент", "UZ"),
         ("astana news", "KZ"),
+        ("Tokayev", None),
     ],
 )
 def test_country_named_alone_tells_a_name_from_a_question(text: str, code: str | None) -> None:
