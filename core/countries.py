@@ -7,6 +7,7 @@ dictionary look-ups per distinct word, and a word seen before costs one.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from typing import Final
@@ -150,7 +151,21 @@ def country_flag(code: str) -> str:
     return "".join(chr(_REGIONAL_A + ord(letter) - ord("A")) for letter in key)
 
 
+_CASED = re.compile(
+    r"(?<![\w.])(" + "|".join(map(re.escape, data.CASED_ABBREVIATIONS)) + r")(?![\w])"
+)
+
+
+def _scan_cased(text: str, weight: int, offset: int, found: dict[str, list[int]]) -> None:
+    if text.isupper():
+        return  # "LET US KNOW": in an all-capitals text capitals say nothing
+    for match in _CASED.finditer(text):
+        code = data.CASED_ABBREVIATIONS[match.group(1)]
+        _credit(found, code, weight, offset + len(TOKEN_RE.findall(text[: match.start()])))
+
+
 def _scan(text: str, weight: int, offset: int, tables: Tables, found: dict[str, list[int]]) -> None:
+    _scan_cased(text, weight, offset, found)
     tokens: list[str] = TOKEN_RE.findall(normalise(text))
     if not tokens:
         return
@@ -337,15 +352,54 @@ def _name_words() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _places_not_capitals() -> tuple[str, ...]:
+    """Every city and region form that is not a capital's, longest first."""
+    forms = {
+        form
+        for spelled in data.CITIES.values()
+        for form in spelled.split("|")
+        if form not in data.CAPITALS
+    }
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def names_a_place(text: str) -> bool:
+    """True when ``text`` (request words aside) is a city or region that is not a capital.
+
+    "rogun", "Issyk-Kul", "Байконуре" and "Osh news" name places: people asking about them
+    want the stories, not the country's brief. Capitals ("Bishkek") are not places here.
+    """
+    words = [normalise(word) for word in TOKEN_RE.findall(text)]
+    phrase = " ".join(word for word in words if word not in _REQUEST_WORDS)
+    if not phrase:
+        return False
+    return any(
+        phrase == form or (phrase.startswith(form) and phrase[len(form) :] in data.SUFFIXES)
+        for form in _places_not_capitals()
+    )
+
+
+@lru_cache(maxsize=1)
+def _leader_forms() -> tuple[str, ...]:
+    return tuple(form for forms in data.LEADERS.values() for form in forms.split("|"))
+
+
+def _names_a_leader(text: str) -> bool:
+    # "Tokayev" tags a story about Kazakhstan, but typed alone it asks about the man.
+    return any(normalise(word).startswith(_leader_forms()) for word in TOKEN_RE.findall(text))
+
+
 def country_named_alone(text: str) -> str | None:
     """The country when ``text`` asks for one by name and says nothing else, else None.
 
     "Kyrgyzstan", "Бишкек", "uzbekistn news" and "south korea" name a country;
-    "industrial output in kazakhstan" mentions one but asks about something, so it is
-    a question for the search, not a request for the country's brief.
+    "industrial output in kazakhstan" mentions one but asks about something, and "rogun"
+    or "Issyk-Kul" name a place in one, so those are questions for the search, not
+    requests for the country's brief. A capital alone still asks for its country.
     """
     code = lookup_country(text)
-    if code is None:
+    if code is None or names_a_place(text) or _names_a_leader(text):
         return None
     for word in TOKEN_RE.findall(text):
         token = normalise(word)

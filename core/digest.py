@@ -11,7 +11,9 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
+from core.dates import rank_moment
 from core.telegram_text import MAX_MESSAGE, truncate_html, visible_length
 from core.types import Story
 
@@ -42,9 +44,10 @@ def story_score(story: Story, now: datetime) -> float:
     """How strongly a story belongs in a digest: recency, weighted by how many outlets ran it.
 
     ``(1 + log2(outlets)) * 0.5 ** (age_hours / 24)``: two outlets double the weight,
-    which is what a day of freshness is worth. A date in the future counts as now.
+    which is what a day of freshness is worth. A date in the future counts as now; an
+    undated story is as old as ``core.dates.rank_moment`` says.
     """
-    moment = story.published or story.fetched
+    moment = rank_moment(story.published, story.fetched)
     age_hours = max(0.0, (now - moment).total_seconds() / 3600)
     return float((1 + math.log2(max(1, story.outlets))) * 0.5 ** (age_hours / HALF_LIFE_HOURS))
 
@@ -75,7 +78,7 @@ class StoryPool:
         by_id = {story.id: story for story in stories}
         ranked = sorted(
             by_id.values(),
-            key=lambda s: (story_score(s, now), s.published or s.fetched, s.id),
+            key=lambda s: (story_score(s, now), rank_moment(s.published, s.fetched), s.id),
             reverse=True,
         )
         self._rank = {story.id: position for position, story in enumerate(ranked)}
@@ -90,20 +93,33 @@ class StoryPool:
         """The best ``limit`` stories about ``countries`` fetched after ``since``, best first.
 
         Best is the highest score, then the newest, then the highest id (a stable order).
+        The picks spread across the countries: each country with news gives its best story
+        before any gives a second (the rounds go best first), so ten stories are never all
+        about one country while another has news.
         """
         if limit <= 0:
             return []
-        picked: dict[int, Story] = {}
+        queues: list[list[Story]] = []
         for code in dict.fromkeys(countries):
-            taken = 0
-            for story in self._by_country.get(code, ()):
-                if taken >= limit:
-                    break
-                if _is_new(story, since):
-                    picked[story.id] = story
-                    taken += 1
-        best = sorted(picked.values(), key=lambda s: self._rank[s.id])
-        return best[:limit]
+            # A story counts for its section's country; only the heads of the lists are
+            # walked, since thousands of chats share one pool per pass.
+            mine = (
+                s
+                for s in self._by_country.get(code, ())
+                if _main_country(s, countries) == code and _is_new(s, since)
+            )
+            fresh = list(islice(mine, limit))
+            if fresh:
+                queues.append(fresh)
+        picked: dict[int, Story] = {}
+        depth = 0
+        while len(picked) < limit and any(depth < len(queue) for queue in queues):
+            round_ = [queue[depth] for queue in queues if depth < len(queue)]
+            for story in sorted(round_, key=lambda s: self._rank[s.id]):
+                if len(picked) < limit:
+                    picked.setdefault(story.id, story)
+            depth += 1
+        return sorted(picked.values(), key=lambda s: self._rank[s.id])
 
 
 def choose_stories(

@@ -18,7 +18,7 @@ def _words(spaced: str) -> frozenset[str]:
 NAMES: Final[dict[str, str]] = {
     "KZ": (
         "kazakhstan|kazakstan|qazaqstan|qazakstan|kazakhstan republic|казахстан|қазақстан|"
-        "казакстан|qozog'iston|қозоғистон|қазоқистон|gazagystan|казакыстан"
+        "казакстан|qozog'iston|қозоғистон|қазоқистон|gazagystan|казакыстан|қр"
     ),
     "KG": (
         "kyrgyzstan|kirgizstan|kirghizstan|kyrgyzia|kirgizia|kirghizia|kyrgyz republic|"
@@ -41,7 +41,7 @@ NAMES: Final[dict[str, str]] = {
         "russia|russian federation|rossiya|russiýa|россия|российская федерация|рф|ресей|русия|"
         "орусия"
     ),
-    "CN": "china|prc|xitoy|hytaý|китай|кнр|қытай|кытай|хитой",
+    "CN": "china|prc|xitoy|hytaý|китай|кнр|қхр|қытай|кытай|хитой",
     "AF": "afghanistan|afg'oniston|owganystan|афганистан|ауғанстан|афғонистон|ооганстан",
     "IR": "iran|eron|eýran|иран|эрон",
     "AZ": (
@@ -57,7 +57,7 @@ NAMES: Final[dict[str, str]] = {
     "IN": "india|hindiston|hindistan|индия|үндістан|ҳиндистон|ҳиндустон",
     "US": (
         "usa|united states|united states of america|america|aqsh|сша|соединенные штаты|"
-        "соединенные штаты америки|америка|ақш|амрико|америка қўшма штатлари"
+        "соединенные штаты америки|америка|ақш|акш|abş|амрико|америка қўшма штатлари"
     ),
 }
 
@@ -100,11 +100,22 @@ DEMONYMS: Final[dict[str, str]] = {
     "US": "american|американск|amerikalik",
 }
 
+# Heads of state, who stand for their country in headlines ("Tokayev meets ...").
+LEADERS: Final[dict[str, str]] = {
+    "KZ": "tokayev|tokaev|токаев|тоқаев|toqayev",
+    "KG": "japarov|zhaparov|жапаров|japarow",
+    "UZ": "mirziyoyev|mirziyoev|мирзиёев|мирзиеев|mirziýoýew",
+    "TJ": "rahmon|рахмон|раҳмон|rahmonov",
+    "TM": "berdimuhamedov|berdymukhamedov|бердымухамедов|бердимуҳамедов|berdimuhamedow",
+    "RU": "putin|путин",
+}
+
 # Capitals, main cities and regions, in the spellings the region's media use.
 CITIES: Final[dict[str, str]] = {
     "KZ": (
         "astana|астана|nur-sultan|нур-султан|нұр-сұлтан|akmola|акмола|almaty|алматы|alma-ata|"
-        "алма-ата|alma ata|olmaota|олмаота|алмати|алматинск|shymkent|chimkent|шымкент|чимкент|"
+        "алма-ата|alma ata|olmaota|олмаота|алмаато|алмати|алматинск|shymkent|chimkent|шымкент|"
+        "чимкент|"
         "karaganda|karagandy|qaraghandy|караганда|қарағанды|aktobe|aqtobe|актобе|ақтөбе|"
         "актюбинск|atyrau|атырау|aktau|aqtau|актау|pavlodar|павлодар|oskemen|öskemen|өскемен|"
         "ust-kamenogorsk|усть-каменогорск|semey|semipalatinsk|семипалатинск|kostanay|kostanai|"
@@ -112,7 +123,9 @@ CITIES: Final[dict[str, str]] = {
         "kyzylorda|qyzylorda|кызылорда|қызылорда|uralsk|уральск|kokshetau|кокшетау|көкшетау|"
         "taldykorgan|талдыкорган|талдықорған|zhezkazgan|жезказган|жезқазған|ekibastuz|экибастуз|"
         "екібастұз|baikonur|baykonur|байконур|байқоңыр|konaev|qonaev|конаев|қонаев|petropavl|"
-        "петропавл|мангистау|маңғыстау|mangystau"
+        "петропавл|мангистау|маңғыстау|mangystau|ақмола|жамбыл|zhambyl|jambyl|жамбылск|ұлытау|"
+        "ulytau|жетісу|zhetysu|оқо|шқо|бқо|сқо|қазақстандық|qazaqstandyq|"
+        "kazakhstanis"
     ),
     "KG": (
         "bishkek|бишкек|бішкек|бишкекск|osh|ош|оша|оше|ошу|ошем|ошта|оштун|оштогу|оштон|ошко|"
@@ -122,7 +135,7 @@ CITIES: Final[dict[str, str]] = {
         "талас|tokmok|токмок|cholpon-ata|чолпон-ата|kara-balta|кара-балта|bişkek|oş"
     ),
     "UZ": (
-        "tashkent|toshkent|ташкент|тошкент|ташкентск|samarkand|samarqand|самарканд|самарқанд|"
+        "tashkent|toshkent|ташкент|тошкент|ташкентск|samarkand|samarqand|samarkant|самарканд|самарқанд|"
         "самаркандск|bukhara|bokhara|buxoro|бухара|бухоро|бухарск|namangan|наманган|andijan|"
         "andijon|андижан|андижон|fergana|ferghana|farg'ona|фергана|фарғона|ферганск|nukus|нукус|"
         "karakalpakstan|qoraqalpog'iston|каракалпакстан|қорақалпоғистон|қарақалпақстан|khiva|"
@@ -135,7 +148,7 @@ CITIES: Final[dict[str, str]] = {
     "TJ": (
         "dushanbe|душанбе|duşenbe|khujand|khudzhand|xo'jand|худжанд|хуҷанд|хўжанд|kulob|kulyab|"
         "куляб|кӯлоб|кулоб|bokhtar|bohtar|бохтар|khorog|khorugh|хорог|хоруғ|gbao|гбао|вмкб|"
-        "badakhshan|бадахшан|pamir|памир|памирск|istaravshan|истаравшан|panjakent|penjikent|"
+        "badakhshan|бадахшан|pamir|памир|памирск|помир|istaravshan|истаравшан|panjakent|penjikent|"
         "пенджикент|панҷакент|rogun|рогун|nurek|нурек|sughd|согд|суғд|khatlon|хатлон|душанбинск|"
         "tursunzoda|турсунзаде|hojent"
     ),
@@ -153,7 +166,7 @@ CITIES: Final[dict[str, str]] = {
         "beijing|пекин|бейжің|бээжин|pekin|xinjiang|синьцзян|шыңжаң|urumqi|урумчи|kashgar|кашгар|"
         "shanghai|шанхай"
     ),
-    "AF": "kabul|кабул|kobul|кобул|herat|герат|kandahar|кандагар|mazar-i-sharif|мазари-шариф",
+    "AF": "кабул|kobul|кобул|herat|герат|kandahar|кандагар|mazar-i-sharif|мазари-шариф",
     "IR": "tehran|тегеран|tehron|теҳрон|tähran|mashhad|мешхед",
     "AZ": "baku|баку|boku|боку",
     "MN": "ulaanbaatar|ulan bator|ulan-bator|улан-батор|улан батор|улаанбаатар",
@@ -167,6 +180,20 @@ CITIES: Final[dict[str, str]] = {
     "US": "washington|вашингтон|vashington|white house|new york|нью-йорк",
 }
 
+# The capitals' forms in CITIES. Typed alone, a capital asks for its country's brief
+# ("Bishkek"); any other place ("Rogun", "Issyk-Kul", "Baikonur") is a question about it.
+_CAPITALS_SPELLED: Final = (
+    "astana|астана|nur-sultan|нур-султан|нұр-сұлтан|bishkek|бишкек|бішкек|bişkek|tashkent|"
+    "toshkent|ташкент|тошкент|daşkent|dushanbe|душанбе|duşenbe|ashgabat|ashkhabad|aşgabat|"
+    "aşgabad|ашхабад|ашгабат|ашғабат|ашхобод|ashxobod|ашқобод|moscow|moskva|москва|мәскеу|"
+    "маскав|moskwa|beijing|пекин|бейжің|бээжин|pekin|kabul|кабул|kobul|кобул|tehran|"
+    "тегеран|tehron|теҳрон|tähran|baku|баку|boku|боку|ulaanbaatar|ulan bator|ulan-bator|"
+    "улан-батор|улан батор|улаанбаатар|islamabad|исламабад|ankara|анкара|kyiv|kiev|киев|"
+    "київ|kiyev|minsk|минск|tbilisi|тбилиси|yerevan|ереван|new delhi|нью-дели|washington|"
+    "вашингтон|vashington"
+)
+CAPITALS: Final[frozenset[str]] = frozenset(_CAPITALS_SPELLED.split("|"))
+
 # Forms that are also everyday words or first names: they count only when the same country is
 # named some other way in the story ("Mary Smith said" is no Turkmen city; Russian "семей" means
 # "of families"; Russian "казак" is a Cossack; Kazakh "ақтау" also means "to justify").
@@ -177,6 +204,8 @@ CONTEXT_ONLY: Final[dict[str, str]] = {
     "казак": "KZ",
     "казаки": "KZ",
     "ақтау": "KZ",
+    # "kabul etdi", "qabul qildi": Turkmen and Uzbek for "accepted".
+    "kabul": "AF",
 }
 
 # Inflection endings a name may carry: Russian cases, adjective and demonym endings, Kazakh,
@@ -203,7 +232,11 @@ SUFFIXES: Final[frozenset[str]] = _words(
 
 # Words that look like a place but name a person ("Nursultan Nazarbayev"): never matched, not
 # even as a misspelling of the city of Nur-Sultan.
-NEVER: Final[frozenset[str]] = _words("nursultan нурсултан нұрсұлтан")
+# Kyrgyz "киргиз-" is also the verb "to bring in" ("киргизди", "introduced").
+NEVER: Final[frozenset[str]] = _words(
+    "nursultan нурсултан нұрсұлтан киргизди киргизген киргизилди киргизүү киргизет киргизип "
+    "киргизилген киргизиши"
+)
 
 # CLDR names of other countries that are also common words, first names or things (Kazakh
 # "қатар" is "row", Russian "кокос" a coconut, "бутон" a bud, Uzbek "ummon" an ocean).
@@ -222,6 +255,22 @@ EXTRA_NAMES: Final[dict[str, str]] = {
     "north korea": "KP",
     "северная корея": "KP",
     "кндр": "KP",
+    "түрік республикасы": "TR",
+    "belgian": "BE",
+    "бельгийск": "BE",
+    "немецк": "DE",
+    "японск": "JP",
+    "французск": "FR",
+    "french": "FR",
+    "german": "DE",
+    "japanese": "JP",
+    "italian": "IT",
+    "spanish": "ES",
+    "polish": "PL",
+    "dutch": "NL",
+    "swiss": "CH",
+    "israeli": "IL",
+    "egyptian": "EG",
     "britain": "GB",
     "great britain": "GB",
     "англия": "GB",
@@ -239,6 +288,16 @@ EXTRA_NAMES: Final[dict[str, str]] = {
 # Names we prefer to CLDR's: in Russian the region's media and states say "Кыргызстан".
 NAME_OVERRIDES: Final[dict[tuple[str, str], str]] = {
     ("ru", "KG"): "Кыргызстан",
+}
+
+# Abbreviations that name a country only in capitals ("US to fund", never "let us"); they
+# count in texts that are not written in capitals throughout.
+CASED_ABBREVIATIONS: Final[dict[str, str]] = {
+    "US": "US",
+    "U.S.": "US",
+    "U.S": "US",
+    "UK": "GB",
+    "РК": "KZ",
 }
 
 # Abbreviations users type that are not ISO codes.

@@ -93,8 +93,9 @@ def _variants(form: str) -> set[str]:
     folded = "".join(
         char for char in unicodedata.normalize("NFKD", norm) if not unicodedata.combining(char)
     )
-    # Only Latin is folded: in Cyrillic it would merge distinct letters (й and и).
-    if folded.isascii():
+    # Only Latin is folded: in Cyrillic it would merge distinct letters (й and и). Short
+    # forms are never folded: "oş" (Osh in Turkmen) must not become the word "os".
+    if folded.isascii() and len(folded) >= MIN_STEM:
         variants.update((folded, folded.replace("'", "")))
     return variants
 
@@ -237,7 +238,13 @@ def get_tables() -> Tables:
     # First, so that no other form's inflection claims these words.
     for form, code in data.CONTEXT_ONLY.items():
         builder.add_context_only(form, code)
-    for vocabulary, place in ((data.NAMES, True), (data.CITIES, True), (data.DEMONYMS, False)):
+    vocabularies = (
+        (data.NAMES, True),
+        (data.CITIES, True),
+        (data.DEMONYMS, False),
+        (data.LEADERS, False),
+    )
+    for vocabulary, place in vocabularies:
         for code, forms in vocabulary.items():
             for form in forms.split("|"):
                 builder.add(form, code, curated=True, place=place)

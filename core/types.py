@@ -53,6 +53,8 @@ class Story:
     countries: tuple[str, ...]
     # How many outlets reported it (1 = only ``source``); the digest ranks by it.
     outlets: int = 1
+    # The same story from the same outlet in other languages (``core.editions``).
+    editions: tuple[Story, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,12 @@ def country_name(code: str, lang: str | None = None) -> str:
     return _in_script(_cldr_country_name(code, lang), lang)
 
 
+def language_names(codes: tuple[str, ...], lang: str | None = None) -> str:
+    """The languages ``codes`` named in ``lang`` (the reader's by default), comma-joined."""
+    names = babel_locale(lang or current_language()).languages
+    return ", ".join(str(names.get(code) or code) for code in codes)
+
+
 @lru_cache(maxsize=512)
 def _currency_name(code: str, lang: str) -> str:
     override = CURRENCY_OVERRIDES.get((lang, code))

@@ -14,14 +14,16 @@ from decimal import Decimal
 from core.authority import is_stale
 from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
 from core.digest import DigestSection
+from core.editions import pick_edition
 from core.exchange import rate_places
 from core.telegram_text import escape, link
 from core.text import shorten
-from core.types import RateQuote
+from core.types import RateQuote, Story
 from handlers.formatting import day, number
 from handlers.names import country_name
 from handlers.render_money import STALE_MARK, stale_note
-from locales import _, ngettext
+from handlers.render_news import also_in
+from locales import _, current_language, ngettext
 
 _log = logging.getLogger(__name__)
 
@@ -70,19 +72,25 @@ def render_rates_line(rates: Mapping[str, RateQuote], today: date) -> str:
     return escape(line)
 
 
-def _story_line(title: str, url: str | None, outlets: int) -> str:
-    shown = link(url, shorten(title, TITLE_CHARS))
-    if outlets > 1:
-        reported = ngettext("{count} outlet", "{count} outlets", outlets).format(count=outlets)
-        return f"• {shown} <i>({escape(reported)})</i>"
-    return f"• {shown}"
+def _story_line(story: Story) -> str:
+    story = pick_edition(story, current_language())
+    shown = link(story.url, shorten(story.title, TITLE_CHARS))
+    notes = [also_in(story)] if story.editions else []
+    if story.outlets > 1:
+        notes.append(
+            ngettext("{count} outlet", "{count} outlets", story.outlets).format(count=story.outlets)
+        )
+    if story.published is None:
+        notes.append(_("undated"))
+    notes = [note for note in notes if note]
+    return f"• {shown} <i>({escape(', '.join(notes))})</i>" if notes else f"• {shown}"
 
 
 def render_section(section: DigestSection) -> str:
     """A country's flag and name in bold, then one line per story: title as a link."""
     name = country_name(section.country)
     lines = [f"{country_flag(section.country)} <b>{escape(name)}</b>".strip()]
-    lines += [_story_line(s.title, s.url, s.outlets) for s in section.stories]
+    lines += [_story_line(s) for s in section.stories]
     return "\n".join(lines)
 
 

@@ -5,32 +5,51 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from core.countries import country_flag
+from core.editions import other_languages, pick_edition
 from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote, Story
 from handlers.formatting import day
-from handlers.names import country_name, currency_name
+from handlers.names import country_name, currency_name, language_names
 from handlers.render_money import format_quote, quote_origin
-from locales import _
+from locales import _, current_language
 
 TITLE_CHARS = 300
 SUMMARY_CHARS = 200
 
 
+def also_in(story: Story) -> str:
+    """Plain "also in English, Russian" for a story with other editions, else ""."""
+    langs = other_languages(story)
+    if not langs:
+        return ""
+    return _("also in {languages}").format(languages=language_names(langs))
+
+
 def story_date(story: Story, zone: tzinfo) -> str:
-    """The day a story was published (else fetched), in the chat's zone and reader's words."""
-    moment = story.published or story.fetched
-    return day(moment.astimezone(zone).date())
+    """The day a story was published in the chat's zone and reader's words, or "undated".
+
+    The time it was fetched is never shown in its place (``core.dates``).
+    """
+    if story.published is None:
+        return _("undated")
+    return day(story.published.astimezone(zone).date())
 
 
 def render_story(
     number: int | None, story: Story, zone: tzinfo, *, with_summary: bool = False
 ) -> str:
-    """One story: title (numbered when ``number`` is given), then source, date and a link."""
+    """One story: title (numbered when ``number`` is given), then source, date and a link.
+
+    The story is shown in the reader's language when the outlet has that edition, with the
+    other languages it is available in.
+    """
+    story = pick_edition(story, current_language())
     title = escape(shorten(story.title, TITLE_CHARS))
     meta = [escape(story.source) if story.source else "", story_date(story, zone)]
     if story.url:
         meta.append(link(story.url, _("read")))
+    meta.append(escape(also_in(story)))
     heading = f"<b>{number}.</b> {title}" if number is not None else f"<b>{title}</b>"
     lines = [heading, "<i>" + " · ".join(m for m in meta if m) + "</i>"]
     summary = story.summary or story.text

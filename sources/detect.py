@@ -6,6 +6,7 @@ import codecs
 import json
 
 from sources.banks import detect_bank
+from sources.charset import unicode_without_bom
 from sources.page import looks_like_page
 from sources.prolog import find_root_element
 
@@ -21,8 +22,13 @@ _FEED_ROOTS = ("rss", "feed")
 
 def _markup_view(head: bytes) -> str:
     # Only ASCII markup is inspected; latin-1 keeps it intact for any 8-bit encoding.
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return head.decode("utf-32", errors="ignore")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head.decode("utf-16", errors="ignore")
+    bomless = unicode_without_bom(head)  # UTF-16/32 without a byte-order mark
+    if bomless:
+        return head.decode(bomless, errors="ignore")
     return head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
 
 

@@ -19,8 +19,10 @@ import defusedxml
 import defusedxml.ElementTree
 import feedparser
 
+from core.mojibake import is_garbled
 from core.text import clean_line, html_to_text, make_summary, normalize_lang
 from core.types import StoryDraft
+from sources.charset import decode_feed
 
 __all__ = ["MAX_FEED_BYTES", "FeedError", "FeedResult", "parse_feed"]
 
@@ -41,11 +43,15 @@ class FeedResult:
         stories: One draft per usable entry, in feed order.
         skipped: One note per entry left out, e.g. "entry 3: no title".
         title: The feed's own title ("" when absent).
+        encoding: The encoding the feed was read in.
+        encoding_note: Why that encoding, when it is not the one the feed named ("").
     """
 
     stories: list[StoryDraft]
     skipped: list[str] = field(default_factory=list)
     title: str = ""
+    encoding: str = "utf-8"
+    encoding_note: str = ""
 
 
 def _reject_entities(data: bytes) -> None:
@@ -121,10 +127,23 @@ def _url(entry: Any) -> str | None:
     return link if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _story(entry: Any, source: str, feed_lang: str | None) -> StoryDraft | None:
-    title = clean_line(_detail_text(entry.get("title_detail"), str(entry.get("title") or "")))
+def _title(entry: Any) -> str:
+    """The entry's own title: feedparser may fill ``title_detail`` from a nested element
+    (``<image><title>``) while ``title`` keeps the entry's, so the detail only lends its type."""
+    own = dict.get(entry, "title")
+    detail = entry.get("title_detail")
+    if isinstance(own, str) and not (isinstance(detail, dict) and detail.get("value") == own):
+        detail = {"value": own, "type": "text/html"}
+    return clean_line(_detail_text(detail, str(own or "")))
+
+
+def _story(entry: Any, source: str, feed_lang: str | None) -> StoryDraft | str:
+    """The entry as a draft, or why it is left out."""
+    title = _title(entry)
     if not title:
-        return None
+        return "no title"
+    if is_garbled(title):
+        return f"title is not readable text, wrong encoding? ({title[:40]!r})"
     summary_text = _detail_text(entry.get("summary_detail"), str(entry.get("summary") or ""))
     text = _content_text(entry) or summary_text
     return StoryDraft(
@@ -138,16 +157,17 @@ def _story(entry: Any, source: str, feed_lang: str | None) -> StoryDraft | None:
     )
 
 
-def parse_feed(data: bytes, source: str = "feed") -> FeedResult:
+def parse_feed(data: bytes, source: str = "feed", header_charset: str | None = None) -> FeedResult:
     """Parse an RSS 2.0, Atom or RDF feed into story drafts.
 
     Args:
-        data: The raw feed bytes; the encoding comes from the XML declaration.
+        data: The raw feed bytes; the encoding is found as ``sources.charset`` says.
         source: Source name put on the stories.
+        header_charset: The HTTP header's charset, or None.
 
     Returns:
-        A ``FeedResult``: one draft per entry with a title (in feed order), a note
-        per entry left out for lacking one, and the feed's title.
+        A ``FeedResult``: one draft per entry with a readable title (in feed order), a
+        note per entry left out, the feed's title and the encoding it was read in.
 
     Raises:
         FeedError: Empty or oversized data, entity declarations, or data that is
@@ -157,9 +177,10 @@ def parse_feed(data: bytes, source: str = "feed") -> FeedResult:
         raise FeedError("feed is larger than 20 MB")
     if not data.strip():
         raise FeedError("empty feed")
-    _reject_entities(data)
+    decoded = decode_feed(data, header_charset)
+    _reject_entities(decoded.data)
     # A stream, never bytes or str: feedparser would treat a str as a URL or path.
-    parsed = feedparser.parse(io.BytesIO(data))
+    parsed = feedparser.parse(io.BytesIO(decoded.data))
     feed = parsed.get("feed") or {}
     feed_title = clean_line(html_to_text(str(feed.get("title") or "")))
     entries = parsed.get("entries") or []
@@ -167,12 +188,14 @@ def parse_feed(data: bytes, source: str = "feed") -> FeedResult:
         reason = parsed.get("bozo_exception")
         raise FeedError(f"not a feed: {reason}" if reason else "not a feed")
     feed_lang = normalize_lang(feed.get("language"))
-    result = FeedResult(stories=[], title=feed_title)
+    result = FeedResult(
+        stories=[], title=feed_title, encoding=decoded.encoding, encoding_note=decoded.note
+    )
     for number, entry in enumerate(entries, start=1):
         story = _story(entry, source, feed_lang)
-        if story is None:
+        if isinstance(story, str):
             link = _url(entry)
-            result.skipped.append(f"entry {number}: no title" + (f" ({link})" if link else ""))
+            result.skipped.append(f"entry {number}: {story}" + (f" ({link})" if link else ""))
         else:
             result.stories.append(story)
     return result

@@ -13,12 +13,14 @@ import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.countries import find_countries
+from core.dates import believable_published
 from core.types import RateQuote, StoryDraft
 from core.urls import canonical_url
 from sources.banks import BankFormatError, parse_bank, refusal_reason
@@ -72,15 +74,17 @@ class FileReport:
         return self.error is None
 
 
-def prepare_story(draft: StoryDraft) -> StoryDraft:
-    """Canonicalise the URL and add the countries the story mentions.
+def prepare_story(draft: StoryDraft, now: datetime | None = None) -> StoryDraft:
+    """Canonicalise the URL, drop an unbelievable date and add the countries it mentions.
 
-    Countries the source gave stay first; the gazetteer's follow, main country first.
+    Countries the source gave stay first; the gazetteer's follow, main country first. A
+    date before 1991 or beyond tomorrow is dropped (``core.dates``): the story is undated.
     """
     found = find_countries(draft.title, draft.text or draft.summary)
     given = draft.countries
     return dataclasses.replace(
         draft,
+        published=believable_published(draft.published, now or datetime.now(UTC)),
         url=canonical_url(draft.url) if draft.url else None,
         countries=given + tuple(code for code in found if code not in given),
     )
@@ -132,7 +136,8 @@ def _parse_document(
             feed = parse_feed(data, source=source)
         except FeedError as exc:
             raise IngestError(str(exc)) from None
-        return feed.stories, [], list(feed.skipped)
+        notes = [f"read as {feed.encoding}: {feed.encoding_note}"] if feed.encoding_note else []
+        return feed.stories, [], notes + list(feed.skipped)
     try:
         return [], parse_bank(kind, data), []
     except BankFormatError as exc:

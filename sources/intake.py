@@ -80,9 +80,10 @@ async def store_body(
         SourceError: The body is not what the source should serve.
     """
     try:
-        data = to_parser_bytes(body, charset)
+        # Feeds find their own encoding, the header's charset being only one witness.
+        data = body if spec.kind == "feed" else to_parser_bytes(body, charset)
         with collect_dropped_rows() as dropped:
-            stories, quotes, problems = await _parse(session, spec, data)
+            stories, quotes, problems = await _parse(session, spec, data, charset)
         problems += dropped
     except (DecodeError, FeedError, BankFormatError, IngestError, UnicodeDecodeError) as exc:
         raise SourceError(str(exc)) from None
@@ -105,10 +106,10 @@ async def store_body(
 
 
 async def _parse(
-    session: AsyncSession, spec: SourceSpec, data: bytes
+    session: AsyncSession, spec: SourceSpec, data: bytes, charset: str | None
 ) -> tuple[list[StoryDraft], list[RateQuote], list[str]]:
     if spec.kind == "feed":
-        feed = parse_feed(data, source=spec.name)
+        feed = parse_feed(data, source=spec.name, header_charset=charset)
         if not feed.stories and feed.skipped:
             raise SourceError(f"no usable entry in the feed ({feed.skipped[0]})")
         return feed.stories, [], feed.skipped

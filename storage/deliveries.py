@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from core.schedule_words import zone_from_name
 from core.types import Story
 from storage.models import ChatRow, DeliveryRow, StoryRow, SubscriptionRow
-from storage.stories import to_story
+from storage.stories import attach_editions, to_story
 
 CLAIMED = "claimed"
 PENDING = "pending"
@@ -420,8 +420,9 @@ async def list_story_pool(session: AsyncSession, since: datetime, limit: int) ->
     """Stories fetched after ``since``, newest first, at most ``limit``: a pass's candidates."""
     query = (
         select(StoryRow)
-        .where(StoryRow.fetched > since)
+        .where(StoryRow.fetched > since, StoryRow.edition_of.is_(None))
         .order_by(StoryRow.fetched.desc(), StoryRow.id.desc())
         .limit(limit)
     )
-    return [to_story(row) for row in (await session.scalars(query))]
+    # One item per story: its other-language editions ride along (core.editions).
+    return await attach_editions(session, [to_story(row) for row in await session.scalars(query)])

@@ -66,6 +66,9 @@ class StoryRow(Base):
     # Server defaults only, so plain inserts name neither column.
     outlets: Mapped[int] = mapped_column(Integer, server_default="1")
     also_reported: Mapped[str] = mapped_column(String(512), server_default="")
+    # The id of the same story in another language from the same outlet, stored first:
+    # lists show one item per story (``core.editions``). None for the first edition.
+    edition_of: Mapped[int | None] = mapped_column(Integer, index=True)
 
     __table_args__ = (Index("ix_stories_published", "published"),)
 

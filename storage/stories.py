@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Interval, Select, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.dates import UNDATED_DELAY
 from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, Story, StoryDraft
+from storage.editions import link_editions
 from storage.models import StoryRow, utc_now
 
 # Rows per INSERT round trip.
@@ -35,6 +38,8 @@ class StoriesAdded:
     added: int
     duplicates: int
     merged: int = 0
+    # Of the added, how many repeat a stored story in another language (``core.editions``).
+    editions: int = 0
 
 
 def fingerprint(title: str, body: str) -> str:
@@ -86,12 +91,17 @@ async def add_stories(
         rows, merged, already = await _merge_similar(session, rows)
     else:
         already = 0
-    statement = _insert_or_skip(session).returning(StoryRow.id)
+    statement = _insert_or_skip(session).returning(StoryRow.id, StoryRow.lang)
     added = 0
+    with_lang: list[int] = []  # only a story whose language is known can be an edition
     for start in range(0, len(rows), _CHUNK):
-        result = await session.execute(statement, rows[start : start + _CHUNK])
-        added += len(result.all())
-    return StoriesAdded(added=added, duplicates=len(rows) - added + already, merged=merged)
+        result = (await session.execute(statement, rows[start : start + _CHUNK])).all()
+        added += len(result)
+        with_lang += [int(story_id) for story_id, lang in result if lang]
+    editions = await link_editions(session, with_lang)
+    return StoriesAdded(
+        added=added, duplicates=len(rows) - added + already, merged=merged, editions=editions
+    )
 
 
 @dataclass(slots=True)
@@ -236,11 +246,22 @@ def to_story(row: StoryRow) -> Story:
     )
 
 
-def _newest_first(query: Select[StoryRow]) -> Select[StoryRow]:
-    # Stories without a publication date sort by when we fetched them.
-    return query.order_by(
-        func.coalesce(StoryRow.published, StoryRow.fetched).desc(), StoryRow.id.desc()
-    )
+def rank_moment_sql(dialect: str) -> ColumnElement[Any]:
+    """``core.dates.rank_moment`` in SQL: the publication, else the fetch time made older."""
+    if dialect == "sqlite":
+        # SQLite stores naive UTC text; datetime() shifts it and drops the microseconds.
+        seconds = int(UNDATED_DELAY.total_seconds())
+        fetched: ColumnElement[Any] = func.strftime(
+            "%Y-%m-%d %H:%M:%f000", StoryRow.fetched, f"-{seconds} seconds"
+        )
+    else:
+        fetched = StoryRow.fetched - literal(UNDATED_DELAY, Interval())
+    return func.coalesce(StoryRow.published, fetched)
+
+
+def _newest_first(query: Select[StoryRow], dialect: str) -> Select[StoryRow]:
+    # Undated stories rank after the dated news of recent days (core.dates).
+    return query.order_by(rank_moment_sql(dialect).desc(), StoryRow.id.desc())
 
 
 def _about(country: str) -> object:
@@ -253,16 +274,31 @@ def _about(country: str) -> object:
     )
 
 
+async def attach_editions(session: AsyncSession, stories: list[Story]) -> list[Story]:
+    """``stories`` with their other-language editions in ``Story.editions``."""
+    if not stories:
+        return stories
+    query = select(StoryRow).where(StoryRow.edition_of.in_([s.id for s in stories]))
+    found: dict[int, list[Story]] = {}
+    for row in (await session.scalars(query.order_by(StoryRow.id))).all():
+        found.setdefault(row.edition_of or 0, []).append(to_story(row))
+    return [
+        dataclasses.replace(story, editions=tuple(found[story.id])) if story.id in found else story
+        for story in stories
+    ]
+
+
 async def list_latest_stories(
     session: AsyncSession, *, country: str | None = None, limit: int = 10, offset: int = 0
 ) -> list[Story]:
-    """The newest stories, optionally only those tagged with ``country``."""
-    query = select(StoryRow)
+    """The newest stories, one item per story: other-language editions ride along in
+    ``Story.editions``. Optionally only those tagged with ``country``."""
+    query = select(StoryRow).where(StoryRow.edition_of.is_(None))
     if country:
         query = query.where(_about(country))  # type: ignore[arg-type]
-    query = _newest_first(query).limit(limit).offset(offset)
+    query = _newest_first(query, session.get_bind().dialect.name).limit(limit).offset(offset)
     result = await session.execute(query)
-    return [to_story(row) for row in result.scalars()]
+    return await attach_editions(session, [to_story(row) for row in result.scalars()])
 
 
 async def count_stories(session: AsyncSession) -> int:

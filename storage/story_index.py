@@ -30,6 +30,7 @@ from typing import Any, Final
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.dates import rank_moment
 from core.search import SearchDoc, SearchEngine
 from core.types import SearchHit, Story
 from storage.models import StoryRow
@@ -219,6 +220,6 @@ def _to_doc(row: Any) -> SearchDoc:
         title=row.title,
         summary=row.summary or "",
         text=row.text or "",
-        published=row.published or row.fetched,
+        published=rank_moment(row.published, row.fetched),
         countries=tuple(code for code in (row.countries or "").split(",") if code),
     )

@@ -64,6 +64,15 @@ async def test_free_text_questions_get_matching_stories(
     assert reply.text.count("\n\n") <= 3  # at most the three best
 
 
+@pytest.mark.parametrize("text", ["rogun", "Issyk-Kul", "Baikonur", "Aral", "Иссык-Куль"])
+async def test_free_text_naming_a_place_searches_and_never_opens_a_country_card(
+    bench: Bench, text: str
+) -> None:
+    reply = only(await bench.chat.send(text))
+    assert reply.text.startswith(("Stories about", "No stories match")), reply.text
+    assert text in reply.text
+
+
 @pytest.mark.parametrize("text", ["qwxzv plorth", "?!", "🙂🙂🙂", "null", "' OR 1=1 --"])
 async def test_free_text_without_matches_says_so(bench: Bench, text: str) -> None:
     reply = only(await bench.chat.send(text))

@@ -491,6 +491,19 @@ def test_constants() -> None:
         ("moscow direct flights", None),
         ("", None),
         ("<b>Kazakhstan</b>", None),
+        # Places that are not countries are questions; a capital alone asks for its country.
+        ("rogun", None),
+        ("Issyk-Kul", None),
+        ("иссык-куль", None),
+        ("Baikonur", None),
+        ("Байконуре", None),
+        ("Aral", None),
+        ("Osh news", None),
+        ("Almaty", None),
+        ("Bishkek", "KG"),
+        ("Ташкент", "UZ"),
+        ("astana news", "KZ"),
+        ("Tokayev", None),
     ],
 )
 def test_country_named_alone_tells_a_name_from_a_question(text: str, code: str | None) -> None:

@@ -65,10 +65,28 @@ def test_at_most_ten_grouped_by_country_in_rank_order() -> None:
         story(i, countries=("KZ",) if i % 3 else ("TJ", "KZ"), hours_ago=i) for i in range(1, 30)
     ]
     chosen = StoryPool(pool, NOW).choose(["TJ", "KZ"], NOW - timedelta(days=2))
-    assert len(chosen) == MAX_STORIES and [s.id for s in chosen] == list(range(1, 11))
+    # Taken in rounds, one per country: KZ's 1, 2, 4, 5, 7 and TJ's 3, 6, 9, 12, 15.
+    assert len(chosen) == MAX_STORIES and [s.id for s in chosen] == [1, 2, 3, 4, 5, 6, 7, 9, 12, 15]
     sections = group_by_country(chosen, ["TJ", "KZ"])
     assert [s.country for s in sections] == ["KZ", "TJ"]  # KZ holds the best story
-    assert [s.id for s in sections[1].stories] == [3, 6, 9]
+    assert [s.id for s in sections[1].stories] == [3, 6, 9, 12, 15]
+
+
+def test_the_digest_spreads_across_countries_before_a_second_story() -> None:
+    # Ten fresh Kazakh stories and two older ones elsewhere: all three countries appear.
+    pool = [story(i, countries=("KZ",), hours_ago=i) for i in range(1, 11)]
+    pool += [story(20, countries=("KG",), hours_ago=30), story(21, countries=("UZ",), hours_ago=40)]
+    chosen = choose_stories(pool, ["KZ", "KG", "UZ"], NOW - timedelta(days=3), NOW)
+    assert len(chosen) == MAX_STORIES
+    assert {20, 21} <= {s.id for s in chosen}
+    assert [s.id for s in chosen] == [1, 2, 3, 4, 5, 6, 7, 8, 20, 21]
+
+
+def test_undated_stories_rank_after_the_dated_news_of_recent_days() -> None:
+    dated = story(1, hours_ago=40)
+    undated = Story(2, "Old archive headline", "", "", None, None, NOW, "en", "a", ("KZ",))
+    ranked = choose_stories([undated, dated], ["KZ"], NOW - timedelta(days=3), NOW)
+    assert [s.id for s in ranked] == [1, 2]
 
 
 def test_html_in_titles_and_urls_is_escaped() -> None:
