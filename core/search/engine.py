@@ -15,7 +15,7 @@ from core.search.fuzzy import Variant, Vocabulary
 from core.search.normalize import raw_words, split_word
 from core.search.postings import FieldModel, FloatArray, IntArray, Postings
 from core.search.query import ParsedQuery, QueryReader
-from core.search.stemming import Analyzer
+from core.search.stemming import RUSSIAN, Analyzer, cyrillic_family
 
 # Compact when the tail grows past this share of all postings (or this many postings).
 _TAIL_SHARE: Final = 0.1
@@ -65,8 +65,9 @@ class SearchEngine:
         self._times = array("d")  # publication time, seconds; NaN when unknown
         self._newest = -math.inf
         self._oldest = math.inf
-        # Casefolded word as found in a text -> its term ids (none for a stop word).
-        self._word_ids: dict[str, tuple[int, ...]] = {}
+        # Casefolded word as found in a text -> its term ids (none for a stop word), for
+        # each stemmer family (Russian, Kazakh/Kyrgyz, Tajik).
+        self._word_ids: dict[str, dict[str, tuple[int, ...]]] = {}
         self._main_country: dict[str, array[int]] = {}
         self._any_country: dict[str, array[int]] = {}
 
@@ -110,8 +111,14 @@ class SearchEngine:
         index = len(self._ids)
         self._ids.append(doc.id)
         self._index_of[doc.id] = index
+        # One stemmer family per story: a Kazakh headline's "Павлодарда" loses "-да", not
+        # what the Russian stemmer would take.
+        family = cyrillic_family(doc.title + doc.summary[:200])
         self._postings.add(
-            index, self._term_ids(doc.title), self._term_ids(doc.summary), self._term_ids(doc.text)
+            index,
+            self._term_ids(doc.title, family),
+            self._term_ids(doc.summary, family),
+            self._term_ids(doc.text, family),
         )
         when = doc.published.timestamp() if doc.published is not None else math.nan
         self._times.append(when)
@@ -123,17 +130,17 @@ class SearchEngine:
                 self._main_country.setdefault(code, array("i")).append(index)
             self._any_country.setdefault(code, array("i")).append(index)
 
-    def _term_ids(self, text: str) -> dict[int, int]:
+    def _term_ids(self, text: str, family: str = RUSSIAN) -> dict[int, int]:
         """Term id -> count in ``text``; each distinct word is analysed once per engine."""
         if not text:
             return {}
         found: dict[int, int] = {}
-        known = self._word_ids
+        known = self._word_ids.setdefault(family, {})
         seen = found.get
         for raw, count in raw_words(text).items():
             term_ids = known.get(raw)
             if term_ids is None:
-                term_ids = self._analyse(raw)
+                term_ids = self._analyse(raw, family)
                 if len(known) < _WORD_CACHE:
                     known[raw] = term_ids
             if len(term_ids) == 1:  # nearly always: one word, one term
@@ -144,8 +151,8 @@ class SearchEngine:
                     found[term_id] = seen(term_id, 0) + count
         return found
 
-    def _analyse(self, raw: str) -> tuple[int, ...]:
-        terms = (self._analyzer.term(word) for word in split_word(raw))
+    def _analyse(self, raw: str, family: str) -> tuple[int, ...]:
+        terms = (self._analyzer.family_term(word, family) for word in split_word(raw))
         return tuple(self._vocabulary.intern(term) for term in terms if term is not None)
 
     def parse(self, query: str) -> ParsedQuery:
