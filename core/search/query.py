@@ -9,6 +9,7 @@ from typing import Final
 from core.countries import find_countries, lookup_country
 from core.search.fuzzy import Variant, Vocabulary
 from core.search.glossary import build_glossary
+from core.search.glossary_regional import REGIONAL_GROUPS
 from core.search.lexicon import load_lexicon
 from core.search.normalize import is_cyrillic, raw_words, split_word
 from core.search.scripts import russian_reading, uzbek_reading
@@ -59,7 +60,7 @@ class QueryReader:
     def __init__(self, analyzer: Analyzer, vocabulary: Vocabulary) -> None:
         self._analyzer = analyzer
         self._vocabulary = vocabulary
-        self._glossary = build_glossary(analyzer.term)
+        self._glossary = build_glossary(analyzer.term, self._family_terms, REGIONAL_GROUPS)
         self._lexicon = load_lexicon()
         self._known: dict[tuple[str, str, str], tuple[Variant, ...]] = {}
         self._known_terms = -1
@@ -95,6 +96,13 @@ class QueryReader:
                 if variants:
                     terms.append(QueryTerm(word, variants))
         return ParsedQuery(tuple(terms), query_countries(text))
+
+    def _family_terms(self, word: str) -> list[str]:
+        """A glossary word's Kazakh/Kyrgyz and Tajik stems, when it has any."""
+        if not is_cyrillic(word):
+            return []
+        found = (self._analyzer.family_term(word, family) for family in (TURKIC, TAJIK))
+        return [term for term in found if term]
 
     def _readings(
         self, raw: str, word: str, term: str, family: str
