@@ -186,33 +186,31 @@ class SearchEngine:
         return self._best(candidates, scores, limit)
 
     def _score(self, parsed: ParsedQuery) -> tuple[IntArray, FloatArray]:
+        # Dense per-story buffers: adding a term's postings is one scatter, where merging
+        # sparse lists would sort every posting of every variant again.
         count = len(self._ids)
-        doc_parts: list[IntArray] = []
-        score_parts: list[FloatArray] = []
-        idf_parts: list[FloatArray] = []
+        total = np.zeros(count, dtype=np.float32)
+        covered = np.zeros(count, dtype=np.float32)
         total_idf = 0.0
         for term in parsed.terms:
             docs, contributions, term_idf = self._term_scores(term.variants, count)
             if not docs.size:
                 continue
             total_idf += term_idf
-            doc_parts.append(docs)
-            score_parts.append(contributions)
-            idf_parts.append(np.full(docs.size, term_idf, dtype=np.float32))
-        if not doc_parts:
+            total[docs] += contributions  # a term lists each story once
+            covered[docs] += np.float32(term_idf)
+        candidates = np.flatnonzero(covered)
+        if not candidates.size:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        all_docs = np.concatenate(doc_parts)
-        candidates, inverse = np.unique(all_docs, return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate(score_parts))
-        coverage = np.bincount(inverse, weights=np.concatenate(idf_parts)) / total_idf
-        return candidates.astype(np.int32), (scores * coverage**COVERAGE_POWER).astype(np.float32)
+        coverage = covered[candidates] / np.float32(total_idf)
+        scores = total[candidates] * coverage**COVERAGE_POWER
+        return candidates.astype(np.int32), scores.astype(np.float32)
 
     def _term_scores(
         self, variants: Iterable[Variant], count: int
     ) -> tuple[IntArray, FloatArray, float]:
         """The documents matching any variant of a word, each with its best contribution."""
-        doc_parts: list[IntArray] = []
-        score_parts: list[FloatArray] = []
+        found: list[tuple[IntArray, FloatArray]] = []
         own_idf: float | None = None
         best_idf = 0.0
         for variant in variants:
@@ -228,19 +226,16 @@ class SearchEngine:
                 # the corpus must not outrank the word the user actually wrote.
                 idf = min(idf, own_idf)
             best_idf = max(best_idf, idf * weight)
-            doc_parts.append(docs)
-            score_parts.append(weights * np.float32(idf * weight))
-        if not doc_parts:
+            found.append((docs, weights * np.float32(idf * weight)))
+        if not found:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
-        if len(doc_parts) == 1:
-            return doc_parts[0], score_parts[0], best_idf
-        docs = np.concatenate(doc_parts)
-        scores = np.concatenate(score_parts)
-        order = np.lexsort((-scores, docs))
-        docs, scores = docs[order], scores[order]
-        first = np.ones(docs.size, dtype=bool)
-        first[1:] = docs[1:] != docs[:-1]
-        return docs[first], scores[first], best_idf
+        if len(found) == 1:
+            return found[0][0], found[0][1], best_idf
+        best = np.zeros(count, dtype=np.float32)
+        for docs, scores in found:
+            best[docs] = np.maximum(best[docs], scores)
+        docs = np.flatnonzero(best).astype(np.int32)
+        return docs, best[docs], best_idf
 
     def _boost_countries(
         self, codes: tuple[str, ...], candidates: IntArray, scores: FloatArray
