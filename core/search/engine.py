@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,9 @@ COVERAGE_POWER: Final = 1.0
 RECENCY_SHARE: Final = 0.02
 _EXTRA_CANDIDATES: Final = 30
 _WORD_CACHE: Final = 2_000_000
+# Merged postings of recent query words (all their variants at once), up to this many
+# postings in all: the words people ask about repeat far more than whole questions do.
+_MERGED_POSTINGS: Final = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,10 @@ class SearchEngine:
         # Casefolded word as found in a text -> its term ids (none for a stop word), for
         # each stemmer family (Russian, Kazakh/Kyrgyz, Tajik).
         self._word_ids: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._merged: OrderedDict[tuple[Variant, ...], tuple[IntArray, FloatArray, float]] = (
+            OrderedDict()
+        )
+        self._merged_size = 0
         self._main_country: dict[str, array[int]] = {}
         self._any_country: dict[str, array[int]] = {}
 
@@ -102,6 +110,10 @@ class SearchEngine:
                 continue
             self._add_one(doc)
             added += 1
+        if added:
+            # New stories change postings and document frequencies: merge words afresh.
+            self._merged.clear()
+            self._merged_size = 0
         tail = self._postings.tail_size
         if tail and (tail > _TAIL_MAX or tail > _TAIL_SHARE * len(self._postings)):
             self._postings.compact(len(self._vocabulary))
@@ -193,7 +205,7 @@ class SearchEngine:
         covered = np.zeros(count, dtype=np.float32)
         total_idf = 0.0
         for term in parsed.terms:
-            docs, contributions, term_idf = self._term_scores(term.variants, count)
+            docs, contributions, term_idf = self._word_scores(term.variants, count)
             if not docs.size:
                 continue
             total_idf += term_idf
@@ -205,6 +217,24 @@ class SearchEngine:
         coverage = covered[candidates] / np.float32(total_idf)
         scores = total[candidates] * coverage**COVERAGE_POWER
         return candidates.astype(np.int32), scores.astype(np.float32)
+
+    def _word_scores(
+        self, variants: tuple[Variant, ...], count: int
+    ) -> tuple[IntArray, FloatArray, float]:
+        """``_term_scores`` of a query word, kept while the index is unchanged."""
+        merged = self._merged.get(variants)
+        if merged is not None:
+            self._merged.move_to_end(variants)
+            return merged
+        merged = self._term_scores(variants, count)
+        size = int(merged[0].size)
+        if size <= _MERGED_POSTINGS // 10:
+            self._merged[variants] = merged
+            self._merged_size += size
+            while self._merged_size > _MERGED_POSTINGS:
+                _, (old_docs, _, _) = self._merged.popitem(last=False)
+                self._merged_size -= int(old_docs.size)
+        return merged
 
     def _term_scores(
         self, variants: Iterable[Variant], count: int
