@@ -30,6 +30,8 @@ COVERAGE_POWER: Final = 1.0
 # Recency only breaks near-ties: the newest story gains this share of the top score.
 RECENCY_SHARE: Final = 0.02
 _EXTRA_CANDIDATES: Final = 30
+# Merge a query's postings as sorted lists when they number under 1/this of the stories.
+_SPARSE_SHARE: Final = 8
 _WORD_CACHE: Final = 2_000_000
 # Merged postings of recent query words (all their variants at once), up to this many
 # postings in all: the words people ask about repeat far more than whole questions do.
@@ -198,24 +200,34 @@ class SearchEngine:
         return self._best(candidates, scores, limit)
 
     def _score(self, parsed: ParsedQuery) -> tuple[IntArray, FloatArray]:
-        # Dense per-story buffers: adding a term's postings is one scatter, where merging
-        # sparse lists would sort every posting of every variant again.
         count = len(self._ids)
-        total = np.zeros(count, dtype=np.float32)
-        covered = np.zeros(count, dtype=np.float32)
-        total_idf = 0.0
-        for term in parsed.terms:
-            docs, contributions, term_idf = self._word_scores(term.variants, count)
-            if not docs.size:
-                continue
-            total_idf += term_idf
-            total[docs] += contributions  # a term lists each story once
-            covered[docs] += np.float32(term_idf)
-        candidates = np.flatnonzero(covered)
-        if not candidates.size:
+        words = [self._word_scores(term.variants, count) for term in parsed.terms]
+        words = [word for word in words if word[0].size]
+        if not words:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        coverage = covered[candidates] / np.float32(total_idf)
-        scores = total[candidates] * coverage**COVERAGE_POWER
+        total_idf = sum(idf for _, _, idf in words)
+        if len(words) == 1:
+            docs, contributions, _ = words[0]
+            return docs, contributions.astype(np.float32)
+        if sum(docs.size for docs, _, _ in words) * _SPARSE_SHARE < count:
+            # Few postings: merging the short lists beats touching a buffer per story.
+            candidates, inverse = np.unique(
+                np.concatenate([docs for docs, _, _ in words]), return_inverse=True
+            )
+            sums = np.bincount(inverse, weights=np.concatenate([c for _, c, _ in words]))
+            idfs = np.concatenate([np.full(d.size, idf) for d, _, idf in words])
+            total: FloatArray = sums.astype(np.float32)
+            covered: FloatArray = np.bincount(inverse, weights=idfs).astype(np.float32)
+        else:
+            # Many: one scatter per word into buffers of every story.
+            total = np.zeros(count, dtype=np.float32)
+            covered = np.zeros(count, dtype=np.float32)
+            for docs, contributions, idf in words:
+                total[docs] += contributions  # a word lists each story once
+                covered[docs] += np.float32(idf)
+            candidates = np.flatnonzero(covered)
+            total, covered = total[candidates], covered[candidates]
+        scores = total * (covered / total_idf) ** COVERAGE_POWER
         return candidates.astype(np.int32), scores.astype(np.float32)
 
     def _word_scores(
