@@ -153,3 +153,18 @@ def test_a_same_language_match_ranks_above_a_translated_one() -> None:
 )
 def test_hostile_queries_get_an_answer_not_an_error(engine: SearchEngine, query: str) -> None:
     assert isinstance(engine.search(query), list)
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("марафон в Ашхабаде", "Ashgabat marathon draws runners from 30 countries"),
+        ("Aşgabat marathon", "Марафон в Ашхабаде собрал бегунов из 30 стран"),
+        ("Рогунской ГЭС", "Tajikistan fills the Rogun reservoir"),
+        ("Buxoro mehmonxonalari", "В Бухаре построят пять гостиниц"),
+        ("Тошканд", "Tashkent metro opens new stations"),
+    ],
+)
+def test_names_match_across_scripts_and_word_forms(query: str, title: str) -> None:
+    engine = engine_with(SearchDoc(1, title))
+    assert top_ids(engine, query, limit=1) == [1]

@@ -30,6 +30,8 @@ LEXICON_BASE: Final = 0.4
 LEXICON_PER_TERM: Final = 3
 MAX_READING_VARIANTS: Final = 10
 _CACHE_LIMIT: Final = 20_000
+_NAME_ADJECTIVE: Final = ("инск", "ск", "цк")
+_MIN_NAME: Final = 4
 _CODE_RE: Final = re.compile(r"\b[A-Z]{2,3}\b")
 
 
@@ -110,6 +112,11 @@ class QueryReader:
         """The (word, term, weight) readings of a query word: its own, then other scripts'."""
         readings = [(word, term, 1.0)]
         if is_cyrillic(word):
+            # A Russian adjective of a name ("Рогунской", "бухарских") stands for the name.
+            for ending in _NAME_ADJECTIVE:
+                if term.endswith(ending) and len(term) - len(ending) >= _MIN_NAME:
+                    readings.append((word, term[: -len(ending)], READING_WEIGHT))
+                    break
             for other in (TURKIC, TAJIK):
                 weight = 1.0 if family == other else READING_WEIGHT
                 readings.append((word, self._analyzer.family_term(word, other) or "", weight))
