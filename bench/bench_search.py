@@ -345,6 +345,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-story run")
     parser.add_argument("--misses", action="store_true", help="list the queries we miss at rank 1")
     parser.add_argument("--no-latency", action="store_true", help="quality figures only")
+    parser.add_argument("--latency-only", action="store_true", help="speed figures only")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -352,8 +353,9 @@ def main() -> None:
         return
     items = load_items()
     queries = load_queries()
-    report_quality(items, queries, args.misses)
-    report_languages(items, load_queries("languages.jsonl"))
+    if not args.latency_only:
+        report_quality(items, queries, args.misses)
+        report_languages(items, load_queries("languages.jsonl"))
     if args.no_latency:
         return
     for size in (25_000,) if args.quick else (25_000, 100_000):

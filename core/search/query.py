@@ -108,34 +108,42 @@ class QueryReader:
 
     def _readings(
         self, raw: str, word: str, term: str, family: str
-    ) -> list[tuple[str, str, float]]:
-        """The (word, term, weight) readings of a query word: its own, then other scripts'."""
-        readings = [(word, term, 1.0)]
+    ) -> list[tuple[str, str, float, bool]]:
+        """The (word, term, weight, typos too) readings of a query word: its own, then
+        other scripts'. Typos are looked for around the word as typed and its Uzbek
+        reading only: the Russian reading shares the word's spelling key already, and each
+        more pass would be guesses on a guess at the cost of another edit-distance search.
+        """
+        readings = [(word, term, 1.0, True)]
         if is_cyrillic(word):
             # A Russian adjective of a name ("Рогунской", "бухарских") stands for the name.
             for ending in _NAME_ADJECTIVE:
                 if term.endswith(ending) and len(term) - len(ending) >= _MIN_NAME:
-                    readings.append((word, term[: -len(ending)], READING_WEIGHT))
+                    readings.append((word, term[: -len(ending)], READING_WEIGHT, False))
                     break
             for other in (TURKIC, TAJIK):
                 weight = 1.0 if family == other else READING_WEIGHT
-                readings.append((word, self._analyzer.family_term(word, other) or "", weight))
+                stem = self._analyzer.family_term(word, other) or ""
+                readings.append((word, stem, weight, False))
         elif word.isascii() and word.isalpha():
             russian = russian_reading(word)
-            readings.append((russian, self._analyzer.term(russian) or "", READING_WEIGHT))
+            readings.append((russian, self._analyzer.term(russian) or "", READING_WEIGHT, False))
             for uzbek in split_word(uzbek_reading(raw)):
-                for stem in (self._analyzer.term(uzbek), self._analyzer.family_term(uzbek, TURKIC)):
-                    readings.append((uzbek, stem or "", READING_WEIGHT))
+                for uzbek_stem in (
+                    self._analyzer.term(uzbek),
+                    self._analyzer.family_term(uzbek, TURKIC),
+                ):
+                    readings.append((uzbek, uzbek_stem or "", READING_WEIGHT, True))
         return [reading for reading in readings if reading[1]]
 
     def _variants(self, raw: str, word: str, term: str, family: str) -> tuple[Variant, ...]:
         found: dict[int, float] = {}
         done: set[str] = set()
-        for reading, stem, weight in self._readings(raw, word, term, family):
+        for reading, stem, weight, typos in self._readings(raw, word, term, family):
             if stem in done:
                 continue
             done.add(stem)
-            for variant in self._vocabulary.variants(stem, reading):
+            for variant in self._vocabulary.variants(stem, reading, fuzzy=typos):
                 if found.get(variant.term_id, 0.0) < variant.weight * weight:
                     found[variant.term_id] = variant.weight * weight
             for other in self._glossary.get(stem, ()):
