@@ -139,11 +139,13 @@ class QueryReader:
     def _variants(self, raw: str, word: str, term: str, family: str) -> tuple[Variant, ...]:
         found: dict[int, float] = {}
         done: set[str] = set()
+        searched: set[str] = set()
         for reading, stem, weight, typos in self._readings(raw, word, term, family):
             if stem in done:
                 continue
             done.add(stem)
-            for variant in self._vocabulary.variants(stem, reading, fuzzy=typos):
+            variants = self._vocabulary.variants(stem, reading, fuzzy=typos, searched=searched)
+            for variant in variants:
                 if found.get(variant.term_id, 0.0) < variant.weight * weight:
                     found[variant.term_id] = variant.weight * weight
             for other in self._glossary.get(stem, ()):
