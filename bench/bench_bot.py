@@ -198,7 +198,9 @@ async def answered_per_second(
     return per_chat * CHATS / elapsed
 
 
-async def throughput(database_url: str, updates: int, rounds: int) -> list[float]:
+async def throughput(
+    database_url: str, updates: int, rounds: int, only: str | None = None
+) -> list[float]:
     """Print the bot's and the echo bot's rates per scenario; return the ratios.
 
     The two bots take turns, ``rounds`` times each (which goes first alternates); the
@@ -209,6 +211,8 @@ async def throughput(database_url: str, updates: int, rounds: int) -> list[float
     ratios = []
     print(f"{'scenario':12} {'bot upd/s':>10} {'echo upd/s':>11} {'ratio':>6}  (target ≥ 0.70)")
     for label, make_texts in SCENARIOS.items():
+        if only is not None and label != only:
+            continue
         texts = make_texts()
         bot_rates: list[float] = []
         echo_rates: list[float] = []
@@ -264,7 +268,7 @@ async def seconds_to_first_poll(database_url: str) -> float:
     return emu.first_get_updates_at - started
 
 
-async def main(updates: int, rounds: int) -> None:
+async def main(updates: int, rounds: int, only: str | None = None) -> None:
     """Build the stores, then measure throughput and start-up."""
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as folder:
@@ -272,8 +276,10 @@ async def main(updates: int, rounds: int) -> None:
         started = time.perf_counter()
         small = await build_store(workdir / "10k.db", 10_000)
         print(f"store with 10,000 stories built in {time.perf_counter() - started:.1f} s\n")
-        ratios = await throughput(small, updates, rounds)
+        ratios = await throughput(small, updates, rounds, only)
         print(f"lowest ratio: {min(ratios):.2f}\n")
+        if only is not None:
+            return
 
         started = time.perf_counter()
         large = await build_store(workdir / "100k.db", 100_000)
@@ -292,5 +298,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--updates", type=int, default=1600, help="timed updates per scenario")
     parser.add_argument("--rounds", type=int, default=5, help="measurements of each number")
+    parser.add_argument(
+        "--only", choices=list(SCENARIOS), help="measure one scenario, skip the start-up runs"
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.updates, arguments.rounds))
+    asyncio.run(main(arguments.updates, arguments.rounds, arguments.only))

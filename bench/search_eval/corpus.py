@@ -97,11 +97,16 @@ def load_items() -> list[Item]:
     return items
 
 
-def load_queries() -> list[Query]:
-    """The labelled queries; within each kind, every second one is held out from tuning."""
+def load_queries(name: str = "queries.jsonl") -> list[Query]:
+    """The labelled queries of one file; within each kind, every second one is held out.
+
+    Args:
+        name: ``queries.jsonl`` (the first set) or ``languages.jsonl`` (across languages
+            and scripts, whose held-out half is the blind figure).
+    """
     queries = []
     seen: dict[str, int] = {}
-    for line in (HERE / "queries.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         number = seen.get(row["kind"], 0)
         seen[row["kind"]] = number + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from core.search.fuzzy import Variant, Vocabulary
 from core.search.normalize import raw_words, split_word
 from core.search.postings import FieldModel, FloatArray, IntArray, Postings
 from core.search.query import ParsedQuery, QueryReader
-from core.search.stemming import Analyzer
+from core.search.stemming import RUSSIAN, Analyzer, cyrillic_family
 
 # Compact when the tail grows past this share of all postings (or this many postings).
 _TAIL_SHARE: Final = 0.1
@@ -29,7 +30,12 @@ COVERAGE_POWER: Final = 1.0
 # Recency only breaks near-ties: the newest story gains this share of the top score.
 RECENCY_SHARE: Final = 0.02
 _EXTRA_CANDIDATES: Final = 30
+# Merge a query's postings as sorted lists when they number under 1/this of the stories.
+_SPARSE_SHARE: Final = 8
 _WORD_CACHE: Final = 2_000_000
+# Merged postings of recent query words (all their variants at once), up to this many
+# postings in all: the words people ask about repeat far more than whole questions do.
+_MERGED_POSTINGS: Final = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +71,13 @@ class SearchEngine:
         self._times = array("d")  # publication time, seconds; NaN when unknown
         self._newest = -math.inf
         self._oldest = math.inf
-        # Casefolded word as found in a text -> its term ids (none for a stop word).
-        self._word_ids: dict[str, tuple[int, ...]] = {}
+        # Casefolded word as found in a text -> its term ids (none for a stop word), for
+        # each stemmer family (Russian, Kazakh/Kyrgyz, Tajik).
+        self._word_ids: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._merged: OrderedDict[tuple[Variant, ...], tuple[IntArray, FloatArray, float]] = (
+            OrderedDict()
+        )
+        self._merged_size = 0
         self._main_country: dict[str, array[int]] = {}
         self._any_country: dict[str, array[int]] = {}
 
@@ -101,6 +112,10 @@ class SearchEngine:
                 continue
             self._add_one(doc)
             added += 1
+        if added:
+            # New stories change postings and document frequencies: merge words afresh.
+            self._merged.clear()
+            self._merged_size = 0
         tail = self._postings.tail_size
         if tail and (tail > _TAIL_MAX or tail > _TAIL_SHARE * len(self._postings)):
             self._postings.compact(len(self._vocabulary))
@@ -110,8 +125,14 @@ class SearchEngine:
         index = len(self._ids)
         self._ids.append(doc.id)
         self._index_of[doc.id] = index
+        # One stemmer family per story: a Kazakh headline's "Павлодарда" loses "-да", not
+        # what the Russian stemmer would take.
+        family = cyrillic_family(doc.title + doc.summary[:200])
         self._postings.add(
-            index, self._term_ids(doc.title), self._term_ids(doc.summary), self._term_ids(doc.text)
+            index,
+            self._term_ids(doc.title, family),
+            self._term_ids(doc.summary, family),
+            self._term_ids(doc.text, family),
         )
         when = doc.published.timestamp() if doc.published is not None else math.nan
         self._times.append(when)
@@ -123,17 +144,17 @@ class SearchEngine:
                 self._main_country.setdefault(code, array("i")).append(index)
             self._any_country.setdefault(code, array("i")).append(index)
 
-    def _term_ids(self, text: str) -> dict[int, int]:
+    def _term_ids(self, text: str, family: str = RUSSIAN) -> dict[int, int]:
         """Term id -> count in ``text``; each distinct word is analysed once per engine."""
         if not text:
             return {}
         found: dict[int, int] = {}
-        known = self._word_ids
+        known = self._word_ids.setdefault(family, {})
         seen = found.get
         for raw, count in raw_words(text).items():
             term_ids = known.get(raw)
             if term_ids is None:
-                term_ids = self._analyse(raw)
+                term_ids = self._analyse(raw, family)
                 if len(known) < _WORD_CACHE:
                     known[raw] = term_ids
             if len(term_ids) == 1:  # nearly always: one word, one term
@@ -144,8 +165,8 @@ class SearchEngine:
                     found[term_id] = seen(term_id, 0) + count
         return found
 
-    def _analyse(self, raw: str) -> tuple[int, ...]:
-        terms = (self._analyzer.term(word) for word in split_word(raw))
+    def _analyse(self, raw: str, family: str) -> tuple[int, ...]:
+        terms = (self._analyzer.family_term(word, family) for word in split_word(raw))
         return tuple(self._vocabulary.intern(term) for term in terms if term is not None)
 
     def parse(self, query: str) -> ParsedQuery:
@@ -180,32 +201,58 @@ class SearchEngine:
 
     def _score(self, parsed: ParsedQuery) -> tuple[IntArray, FloatArray]:
         count = len(self._ids)
-        doc_parts: list[IntArray] = []
-        score_parts: list[FloatArray] = []
-        idf_parts: list[FloatArray] = []
-        total_idf = 0.0
-        for term in parsed.terms:
-            docs, contributions, term_idf = self._term_scores(term.variants, count)
-            if not docs.size:
-                continue
-            total_idf += term_idf
-            doc_parts.append(docs)
-            score_parts.append(contributions)
-            idf_parts.append(np.full(docs.size, term_idf, dtype=np.float32))
-        if not doc_parts:
+        words = [self._word_scores(term.variants, count) for term in parsed.terms]
+        words = [word for word in words if word[0].size]
+        if not words:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        all_docs = np.concatenate(doc_parts)
-        candidates, inverse = np.unique(all_docs, return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate(score_parts))
-        coverage = np.bincount(inverse, weights=np.concatenate(idf_parts)) / total_idf
-        return candidates.astype(np.int32), (scores * coverage**COVERAGE_POWER).astype(np.float32)
+        total_idf = sum(idf for _, _, idf in words)
+        if len(words) == 1:
+            docs, contributions, _ = words[0]
+            return docs, contributions.astype(np.float32)
+        if sum(docs.size for docs, _, _ in words) * _SPARSE_SHARE < count:
+            # Few postings: merging the short lists beats touching a buffer per story.
+            candidates, inverse = np.unique(
+                np.concatenate([docs for docs, _, _ in words]), return_inverse=True
+            )
+            sums = np.bincount(inverse, weights=np.concatenate([c for _, c, _ in words]))
+            idfs = np.concatenate([np.full(d.size, idf) for d, _, idf in words])
+            total: FloatArray = sums.astype(np.float32)
+            covered: FloatArray = np.bincount(inverse, weights=idfs).astype(np.float32)
+        else:
+            # Many: one scatter per word into buffers of every story.
+            total = np.zeros(count, dtype=np.float32)
+            covered = np.zeros(count, dtype=np.float32)
+            for docs, contributions, idf in words:
+                total[docs] += contributions  # a word lists each story once
+                covered[docs] += np.float32(idf)
+            candidates = np.flatnonzero(covered)
+            total, covered = total[candidates], covered[candidates]
+        scores = total * (covered / total_idf) ** COVERAGE_POWER
+        return candidates.astype(np.int32), scores.astype(np.float32)
+
+    def _word_scores(
+        self, variants: tuple[Variant, ...], count: int
+    ) -> tuple[IntArray, FloatArray, float]:
+        """``_term_scores`` of a query word, kept while the index is unchanged."""
+        merged = self._merged.get(variants)
+        if merged is not None:
+            self._merged.move_to_end(variants)
+            return merged
+        merged = self._term_scores(variants, count)
+        size = int(merged[0].size)
+        if size <= _MERGED_POSTINGS // 10:
+            self._merged[variants] = merged
+            self._merged_size += size
+            while self._merged_size > _MERGED_POSTINGS:
+                _, (old_docs, _, _) = self._merged.popitem(last=False)
+                self._merged_size -= int(old_docs.size)
+        return merged
 
     def _term_scores(
         self, variants: Iterable[Variant], count: int
     ) -> tuple[IntArray, FloatArray, float]:
         """The documents matching any variant of a word, each with its best contribution."""
-        doc_parts: list[IntArray] = []
-        score_parts: list[FloatArray] = []
+        found: list[tuple[IntArray, FloatArray]] = []
         own_idf: float | None = None
         best_idf = 0.0
         for variant in variants:
@@ -221,19 +268,16 @@ class SearchEngine:
                 # the corpus must not outrank the word the user actually wrote.
                 idf = min(idf, own_idf)
             best_idf = max(best_idf, idf * weight)
-            doc_parts.append(docs)
-            score_parts.append(weights * np.float32(idf * weight))
-        if not doc_parts:
+            found.append((docs, weights * np.float32(idf * weight)))
+        if not found:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
-        if len(doc_parts) == 1:
-            return doc_parts[0], score_parts[0], best_idf
-        docs = np.concatenate(doc_parts)
-        scores = np.concatenate(score_parts)
-        order = np.lexsort((-scores, docs))
-        docs, scores = docs[order], scores[order]
-        first = np.ones(docs.size, dtype=bool)
-        first[1:] = docs[1:] != docs[:-1]
-        return docs[first], scores[first], best_idf
+        if len(found) == 1:
+            return found[0][0], found[0][1], best_idf
+        best = np.zeros(count, dtype=np.float32)
+        for docs, scores in found:
+            best[docs] = np.maximum(best[docs], scores)
+        docs = np.flatnonzero(best).astype(np.int32)
+        return docs, best[docs], best_idf
 
     def _boost_countries(
         self, codes: tuple[str, ...], candidates: IntArray, scores: FloatArray

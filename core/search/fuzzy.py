@@ -67,7 +67,9 @@ class Vocabulary:
             same.append(term_id)
         return term_id
 
-    def variants(self, term: str, word: str = "") -> list[Variant]:
+    def variants(
+        self, term: str, word: str = "", *, fuzzy: bool = True, searched: set[str] | None = None
+    ) -> list[Variant]:
         """Return the terms ``term`` may mean, best first; empty when nothing is close.
 
         Args:
@@ -77,7 +79,9 @@ class Vocabulary:
 
         Returns:
             The term itself (weight 1) when indexed, other terms with the same skeleton,
-            then terms within the allowed edits of the skeleton, at most ``MAX_VARIANTS``.
+            then (when ``fuzzy``) terms within the allowed edits of the skeleton, at most
+            ``MAX_VARIANTS``. Skeletons in ``searched`` were searched for typos already
+            (for another reading of the same word) and are skipped; new ones are added.
         """
         found: dict[int, float] = {}
         own = self.ids.get(term)
@@ -87,7 +91,11 @@ class Vocabulary:
         for key in keys:
             for term_id in self._by_skeleton.get(key, ()):
                 found.setdefault(term_id, SAME_SKELETON)
-        for key in keys:
+        for key in keys if fuzzy else ():
+            if searched is not None:
+                if key in searched:
+                    continue
+                searched.add(key)
             if len(key) >= MIN_FUZZY and key.isascii():
                 for term_id, weight in self._near(key):
                     if found.get(term_id, 0.0) < weight:

@@ -364,27 +364,36 @@ _NUMBERS: Final = {
     "hundred": "100",
     "thousand": "1000",
 }
-_RELATED_MAX: Final = 8
+_RELATED_MAX: Final = 24
 
 
-def build_glossary(term: Callable[[str], str | None]) -> dict[str, tuple[str, ...]]:
+def build_glossary(
+    term: Callable[[str], str | None],
+    more: Callable[[str], list[str]] | None = None,
+    extra: str = "",
+) -> dict[str, tuple[str, ...]]:
     """Return, for each index term of a glossary word, the terms of its group.
 
     Args:
         term: The analyzer's word-to-term function, so the glossary speaks the index's
             language (stems, folded letters).
+        more: Other terms a word may have in the index (its Kazakh or Tajik stem).
+        extra: More groups, one a line (``glossary_regional.REGIONAL_GROUPS``).
 
     Returns:
         Term -> the other terms of every group it is in; number words also reach digits.
     """
     related: dict[str, dict[str, None]] = {}
-    for line in _GROUPS.strip().splitlines():
+    for line in (_GROUPS + extra).strip().splitlines():
         words = line.split()
         for word in words:
             if word in _NUMBERS:
                 words.append(_NUMBERS[word])
         folded = [part for word in words for part in split_word(word.casefold())]
-        terms = [t for t in dict.fromkeys(term(word) for word in folded) if t]
+        found = [term(word) for word in folded]
+        if more is not None:
+            found += [other for word in folded for other in more(word)]
+        terms = [t for t in dict.fromkeys(found) if t]
         for one in terms:
             others = related.setdefault(one, {})
             for other in terms:

@@ -9,7 +9,11 @@ from typing import Final
 from core.countries import find_countries, lookup_country
 from core.search.fuzzy import Variant, Vocabulary
 from core.search.glossary import build_glossary
-from core.search.stemming import Analyzer
+from core.search.glossary_regional import REGIONAL_GROUPS
+from core.search.lexicon import load_lexicon
+from core.search.normalize import is_cyrillic, raw_words, split_word
+from core.search.scripts import russian_reading, uzbek_reading
+from core.search.stemming import TAJIK, TURKIC, Analyzer, cyrillic_family
 
 MAX_QUERY_CHARS: Final = 500
 MAX_QUERY_TERMS: Final = 24
@@ -17,7 +21,17 @@ MAX_QUERY_TERMS: Final = 24
 # much against the word itself: enough to find a story told in other words, too little
 # to outrank one that uses the query's own words.
 RELATED_WEIGHT: Final = 0.6
+# Another reading of the same word (Latin-typed Russian read back into Cyrillic, Kazakh
+# endings taken off a word the Russian stemmer misread): nearly the word itself.
+READING_WEIGHT: Final = 0.9
+# A learned translation counts RELATED_WEIGHT at its best (Dice 0.6 and up), less when
+# the headlines shared it less often.
+LEXICON_BASE: Final = 0.4
+LEXICON_PER_TERM: Final = 3
+MAX_READING_VARIANTS: Final = 10
 _CACHE_LIMIT: Final = 20_000
+_NAME_ADJECTIVE: Final = ("инск", "ск", "цк")
+_MIN_NAME: Final = 4
 _CODE_RE: Final = re.compile(r"\b[A-Z]{2,3}\b")
 
 
@@ -48,8 +62,9 @@ class QueryReader:
     def __init__(self, analyzer: Analyzer, vocabulary: Vocabulary) -> None:
         self._analyzer = analyzer
         self._vocabulary = vocabulary
-        self._glossary = build_glossary(analyzer.term)
-        self._known: dict[tuple[str, str], tuple[Variant, ...]] = {}
+        self._glossary = build_glossary(analyzer.term, self._family_terms, REGIONAL_GROUPS)
+        self._lexicon = load_lexicon()
+        self._known: dict[tuple[str, str, str], tuple[Variant, ...]] = {}
         self._known_terms = -1
 
     def parse(self, text: str) -> ParsedQuery:
@@ -66,25 +81,84 @@ class QueryReader:
         if self._known_terms != len(self._vocabulary) or len(self._known) > _CACHE_LIMIT:
             self._known.clear()
             self._known_terms = len(self._vocabulary)
+        family = cyrillic_family(text)
         terms: list[QueryTerm] = []
-        for word, term in self._analyzer.query_terms(text)[:MAX_QUERY_TERMS]:
-            variants = self._known.get((word, term))
-            if variants is None:
-                variants = self._variants(word, term)
-                self._known[(word, term)] = variants
-            if variants:
-                terms.append(QueryTerm(word, variants))
+        seen: set[str] = set()
+        for raw in raw_words(text):
+            for word in split_word(raw):
+                term = self._analyzer.term(word)
+                if term is None or term in seen or len(terms) >= MAX_QUERY_TERMS:
+                    continue
+                seen.add(term)
+                key = (raw, word, family)
+                variants = self._known.get(key)
+                if variants is None:
+                    variants = self._variants(raw, word, term, family)
+                    self._known[key] = variants
+                if variants:
+                    terms.append(QueryTerm(word, variants))
         return ParsedQuery(tuple(terms), query_countries(text))
 
-    def _variants(self, word: str, term: str) -> tuple[Variant, ...]:
-        found = self._vocabulary.variants(term, word)
-        seen = {variant.term_id for variant in found}
-        for other in self._glossary.get(term, ()):
-            other_id = self._vocabulary.ids.get(other)
-            if other_id is not None and other_id not in seen:
-                seen.add(other_id)
-                found.append(Variant(other_id, RELATED_WEIGHT))
-        return tuple(found)
+    def _family_terms(self, word: str) -> list[str]:
+        """A glossary word's Kazakh/Kyrgyz and Tajik stems, when it has any."""
+        if not is_cyrillic(word):
+            return []
+        found = (self._analyzer.family_term(word, family) for family in (TURKIC, TAJIK))
+        return [term for term in found if term]
+
+    def _readings(
+        self, raw: str, word: str, term: str, family: str
+    ) -> list[tuple[str, str, float, bool]]:
+        """The (word, term, weight, typos too) readings of a query word: its own, then
+        other scripts'. Typos are looked for around the word as typed and its Uzbek
+        reading only: the Russian reading shares the word's spelling key already, and each
+        more pass would be guesses on a guess at the cost of another edit-distance search.
+        """
+        readings = [(word, term, 1.0, True)]
+        if is_cyrillic(word):
+            # A Russian adjective of a name ("Рогунской", "бухарских") stands for the name.
+            for ending in _NAME_ADJECTIVE:
+                if term.endswith(ending) and len(term) - len(ending) >= _MIN_NAME:
+                    readings.append((word, term[: -len(ending)], READING_WEIGHT, False))
+                    break
+            for other in (TURKIC, TAJIK):
+                weight = 1.0 if family == other else READING_WEIGHT
+                stem = self._analyzer.family_term(word, other) or ""
+                readings.append((word, stem, weight, False))
+        elif word.isascii() and word.isalpha():
+            russian = russian_reading(word)
+            readings.append((russian, self._analyzer.term(russian) or "", READING_WEIGHT, False))
+            for uzbek in split_word(uzbek_reading(raw)):
+                for uzbek_stem in (
+                    self._analyzer.term(uzbek),
+                    self._analyzer.family_term(uzbek, TURKIC),
+                ):
+                    readings.append((uzbek, uzbek_stem or "", READING_WEIGHT, True))
+        return [reading for reading in readings if reading[1]]
+
+    def _variants(self, raw: str, word: str, term: str, family: str) -> tuple[Variant, ...]:
+        found: dict[int, float] = {}
+        done: set[str] = set()
+        searched: set[str] = set()
+        for reading, stem, weight, typos in self._readings(raw, word, term, family):
+            if stem in done:
+                continue
+            done.add(stem)
+            variants = self._vocabulary.variants(stem, reading, fuzzy=typos, searched=searched)
+            for variant in variants:
+                if found.get(variant.term_id, 0.0) < variant.weight * weight:
+                    found[variant.term_id] = variant.weight * weight
+            for other in self._glossary.get(stem, ()):
+                other_id = self._vocabulary.ids.get(other)
+                if other_id is not None and found.get(other_id, 0.0) < RELATED_WEIGHT * weight:
+                    found[other_id] = RELATED_WEIGHT * weight
+            for other, score in self._lexicon.get(stem, ())[:LEXICON_PER_TERM]:
+                other_id = self._vocabulary.ids.get(other)
+                learned = RELATED_WEIGHT * weight * min(1.0, LEXICON_BASE + score)
+                if other_id is not None and found.get(other_id, 0.0) < learned:
+                    found[other_id] = learned
+        ranked = sorted(found.items(), key=lambda item: -item[1])[:MAX_READING_VARIANTS]
+        return tuple(Variant(term_id, weight) for term_id, weight in ranked)
 
 
 def parse_query(text: str, analyzer: Analyzer, vocabulary: Vocabulary) -> ParsedQuery:

@@ -1,4 +1,5 @@
-"""Words to index terms: stop words out, English and Russian stems through PyStemmer."""
+"""Words to index terms: stop words out, English and Russian stems through PyStemmer,
+Kazakh, Kyrgyz and Tajik stems through our suffix stripper (``core.search.suffixes``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,33 @@ import Stemmer
 
 from core.search.normalize import is_cyrillic, tokens
 from core.search.stopwords import STOP_WORDS
+from core.search.suffixes import strip_tajik, strip_turkic
 
 _CACHE_LIMIT: Final = 400_000
+# Letters only Kazakh/Kyrgyz (and Tajik) Cyrillic have; Tajik alone has the second set.
+_TURKIC_LETTERS: Final = frozenset("әғқңөұүһі")
+_TAJIK_LETTERS: Final = frozenset("ҳӣӯҷ")
+RUSSIAN: Final = "ru"
+TURKIC: Final = "turkic"
+TAJIK: Final = "tg"
+
+
+def cyrillic_family(text: str) -> str:
+    """Return which stemmer suits the Cyrillic words of ``text`` (casefolded or not).
+
+    Args:
+        text: A story's or a query's text.
+
+    Returns:
+        ``TAJIK`` or ``TURKIC`` when the text has letters only those languages use, else
+        ``RUSSIAN``.
+    """
+    letters = set(text.casefold())
+    if letters & _TAJIK_LETTERS:
+        return TAJIK
+    if letters & _TURKIC_LETTERS:
+        return TURKIC
+    return RUSSIAN
 
 
 class Analyzer:
@@ -26,6 +52,27 @@ class Analyzer:
         self._english = Stemmer.Stemmer("english")
         self._russian = Stemmer.Stemmer("russian")
         self._terms: dict[str, str | None] = {}
+        self._family_terms: dict[tuple[str, str], str | None] = {}
+
+    def family_term(self, word: str, family: str) -> str | None:
+        """Return the index term of a folded word of a Kazakh/Kyrgyz or Tajik text.
+
+        Cyrillic words lose their Turkic (or Tajik) endings instead of Russian ones
+        ("павлодардағы" -> "павлодар"); other words get their usual term.
+        """
+        if family == RUSSIAN or not is_cyrillic(word):
+            return self.term(word)
+        key = (word, family)
+        known = self._family_terms.get(key, "")
+        if known != "":
+            return known
+        result: str | None = None
+        if word not in STOP_WORDS:
+            result = strip_turkic(word) if family == TURKIC else strip_tajik(word)
+        if len(self._family_terms) >= _CACHE_LIMIT:
+            self._family_terms.clear()
+        self._family_terms[key] = result
+        return result
 
     def term(self, word: str) -> str | None:
         """Return the index term of a folded word, or None for a stop word."""

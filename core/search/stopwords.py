@@ -39,5 +39,13 @@ _RUSSIAN: Final = """
 _KAZAKH_UZBEK: Final = """
 жане мен туралы бул осы ушин пен бен va bilan uchun haqida bu
 """
+# Kyrgyz, Tajik, Uzbek and Turkmen function words and question words, folded.
+_OTHER: Final = """
+жана менен учун боюнча тууралуу эмне эмнеге кайсы канча
+дар ва ба аз бо барои ки то ин шуд мекунад аст хам дар чи чаро
+va ham nima nega qanday qancha bilen ucin we hem
+"""
 
-STOP_WORDS: Final[frozenset[str]] = frozenset((_ENGLISH + _RUSSIAN + _KAZAKH_UZBEK).split())
+STOP_WORDS: Final[frozenset[str]] = frozenset(
+    (_ENGLISH + _RUSSIAN + _KAZAKH_UZBEK + _OTHER).split()
+)
