@@ -187,7 +187,7 @@ async def test_convert_same_currency_without_an_amount(bench: Bench) -> None:
 async def test_a_store_with_only_demo_data_answers_from_it(bench: Bench) -> None:
     reply = only(await bench.chat.send("курс тенге"))
     assert reply.text.startswith("1 USD = ") and "KZT" in reply.text
-    assert "news site" in reply.text
+    assert "demo data" in reply.text
 
 
 async def test_an_empty_store_says_no_rates_yet(

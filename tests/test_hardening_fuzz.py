@@ -74,7 +74,7 @@ def test_views_of_any_figure_render(figure: Decimal, places: int) -> None:
     assert number(figure, places) and exact(figure)
     quote = RateQuote("KZT", figure, figure, DAY, "nbk")
     assert "KZT" in render_rates([quote], DAY)
-    assert "KZT" in render_rates_line({"KZT": quote})
+    assert "KZT" in render_rates_line({"KZT": quote}, quote.as_of)
     if figure > 0:
         assert format_cross_rate(figure)
 

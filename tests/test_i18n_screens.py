@@ -336,7 +336,7 @@ async def test_other_amount_answers_in_the_chat_language(
         results = await bench.chat.inline(other.switch_inline_query_current_chat or "")
         only(await bench.chat.send("/lang kk"))
         kazakh = await bench.chat.inline("100 usd kzt")
-    assert results[0]["description"] == "На 27 нояб. 2026\u202fг., источник: новостной сайт"
+    assert results[0]["description"] == "На 27 нояб. 2026\u202fг., источник: демо-данные"
     assert "Курс: 1 USD = 518,90 KZT" in results[0]["input_message_content"]["message_text"]
     assert kazakh[0]["description"] == "2026\u202fж. 27 қар. күнгі, дереккөз: жаңалықтар сайты"
 

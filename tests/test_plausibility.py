@@ -172,7 +172,7 @@ def test_newsbot_sources_lists_what_was_held_back(
     assert main(["sources"]) == 0
     out = capsys.readouterr().out
     assert "rates held back as implausible: " in out
-    assert "E+27 · 4/4/2026 · NBK: outside 0.0001–10000000 per USD" in out
+    assert "E+27 · Apr 4, 2026 · NBK: outside 0.0001–10000000 per USD" in out
     assert "... and " in out  # the newest 20 are listed, the rest counted
 
 
