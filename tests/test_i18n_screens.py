@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,11 +19,13 @@ from bot.emulator import BotMessage
 from core.countries import lookup_country
 from core.money import ConversionRequest, find_currency, parse_conversion
 from core.schedule_words import parse_subscribe_words, parse_time_zone
+from core.types import RateQuote
 from handlers.chart import parse_chart_args
 from handlers.names import bank_name, language_named
 from handlers.start import help_examples
 from locales import LANGUAGES, NATIVE_NAMES, in_language, translation
 from storage.chats import ChatPrefs, get_chat
+from storage.rates import add_rates
 from tests.bot_bench import Bench, only, running_bot
 from tests.digest_support import add_usd_rates
 from tests.english_detector import english_left
@@ -123,8 +127,14 @@ EXACT: list[tuple[str, str, str]] = [
 async def banks(
     database_url: str, sessions: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A store with the five home banks' rates and the demo days for charts."""
+    """A store with the five home banks' rates, and a day before for NBK's chart.
+
+    Demo data only ever goes into an empty store, so the chart needs a real second day.
+    """
     await add_usd_rates(sessions)
+    earlier = RateQuote("KZT", Decimal("470.12"), None, date(2026, 11, 26), "nbk")
+    async with sessions() as session, session.begin():
+        await add_rates(session, [earlier])
     yield sessions
 
 
@@ -337,8 +347,8 @@ async def test_other_amount_answers_in_the_chat_language(
         only(await bench.chat.send("/lang kk"))
         kazakh = await bench.chat.inline("100 usd kzt")
     assert results[0]["description"] == "На 27 нояб. 2026\u202fг., источник: демо-данные"
-    assert "Курс: 1 USD = 518,90 KZT" in results[0]["input_message_content"]["message_text"]
-    assert kazakh[0]["description"] == "2026\u202fж. 27 қар. күнгі, дереккөз: жаңалықтар сайты"
+    assert "Курс: 1 USD = 518,8999 KZT" in results[0]["input_message_content"]["message_text"]
+    assert kazakh[0]["description"] == "2026\u202fж. 27 қар. күнгі, дереккөз: демо деректер"
 
 
 async def test_a_person_without_a_choice_gets_their_telegram_language_inline(
@@ -346,7 +356,7 @@ async def test_a_person_without_a_choice_gets_their_telegram_language_inline(
 ) -> None:
     async with running_bot(database_url, sessions, language_code="kk") as bench:
         results = await bench.chat.inline("100 usd kzt")
-    assert results[0]["description"].endswith("дереккөз: жаңалықтар сайты")
+    assert results[0]["description"].endswith("дереккөз: демо деректер")
 
 
 @pytest.mark.parametrize(
