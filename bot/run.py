@@ -136,7 +136,7 @@ async def _serve_http(app: BotApplication, settings: Settings, secret: str | Non
     route = None
     if secret is not None:
         record = limits_of(app).updates.first_time
-        route = WebhookRoute(settings.webhook_path, secret, app, record)
+        route = WebhookRoute(settings.webhook_path, secret, app, first_time=record)
     web_app = make_web_app(app.bot_data.sessions, webhook=route)
     address = f"{settings.host}:{settings.listen_port}"
     try:

@@ -32,7 +32,7 @@ from sources.jsonl import LineError, iter_jsonl_file
 from sources.page import parse_page
 from sources.rate_gate import store_checked_rates
 from storage.database import retry_when_busy
-from storage.demo import remove_demo_data
+from storage.demo import count_demo_rows, remove_demo_data
 from storage.rates import get_nearest_quote
 from storage.stories import StoriesAdded, add_stories
 
@@ -227,8 +227,7 @@ class Ingestor:
             if report.kind == "jsonl":
                 await self._store_jsonl(path, size, report, progress)
                 if report.stories_added:
-                    async with self._sessions() as session, session.begin():
-                        await remove_demo_data(session)  # real data takes the demo off screens
+                    await self._remove_demo_after_batches()
             else:
                 async with self._sessions() as session, session.begin():
                     await self._store_document(session, path, size, report)
@@ -249,6 +248,17 @@ class Ingestor:
             report.stories_added = report.rates_added = report.rates_updated = 0
             report.rates_rejected = 0
         return report
+
+    async def _remove_demo_after_batches(self) -> None:
+        """Take the demo off every screen once a batched import stored real stories.
+
+        Checked first in a read, so an import into a store without demo rows adds no write.
+        """
+        async with self._sessions() as session:
+            demo = await count_demo_rows(session)
+        if demo.stories or demo.rates:
+            async with self._sessions() as session, session.begin():
+                await remove_demo_data(session)
 
     async def _store_jsonl(
         self, path: Path, size: int, report: FileReport, progress: Progress | None

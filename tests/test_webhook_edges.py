@@ -102,7 +102,7 @@ async def test_wrong_secret_warnings_are_rate_limited(
     bench: Bench, caplog: pytest.LogCaptureFixture
 ) -> None:
     now = [0.0]
-    route = WebhookRoute(PATH, SECRET, bench.app, LogBudget(60.0, clock=lambda: now[0]))
+    route = WebhookRoute(PATH, SECRET, bench.app, refusals=LogBudget(60.0, clock=lambda: now[0]))
     runner = await start_web(make_web_app(bench.sessions, webhook=route), "127.0.0.1", 0)
     caplog.set_level(logging.WARNING, logger="bot.web")
     wrong = {SECRET_HEADER: "guess"}
