@@ -18,7 +18,15 @@ from tests.digest_support import add_subscriber, delivery_rows
 TOKEN = "5152:DIGESTRUN"
 
 
-async def _run_bot_until(env: dict[str, str], done: asyncio.Event | None, seconds: float) -> str:
+async def _polling(emu: BotApiEmulator) -> None:
+    """Until the bot asks for updates: it is up, its signal handlers installed."""
+    while not any(method == "getUpdates" for method, _ in emu.calls):
+        await asyncio.sleep(0.05)
+
+
+async def _run_bot_until(
+    env: dict[str, str], emu: BotApiEmulator, done: asyncio.Event | None, seconds: float
+) -> str:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -27,6 +35,9 @@ async def _run_bot_until(env: dict[str, str], done: asyncio.Event | None, second
         if done is not None:
             await asyncio.wait_for(done.wait(), seconds)
         else:
+            # Counted from the moment it polls, not from the start: on a loaded machine the
+            # start alone can take seconds, and a SIGTERM before it is up is not a clean stop.
+            await asyncio.wait_for(_polling(emu), 60)
             await asyncio.sleep(seconds)
     finally:
         if process.returncode is None:
@@ -64,7 +75,7 @@ async def test_run_sends_what_is_due(
         done = asyncio.Event()
         watcher = asyncio.create_task(_watch(emu, 9001, done))
         try:
-            stderr = await _run_bot_until(env, done if enabled else None, 60 if enabled else 4)
+            stderr = await _run_bot_until(env, emu, done if enabled else None, 60 if enabled else 4)
         finally:
             watcher.cancel()
     assert TOKEN not in stderr
