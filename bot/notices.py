@@ -65,6 +65,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, HtmlSender, send_within_budget
+from bot.metrics import NOTICES
 from bot.notice_kinds import NoticeKind as NoticeKind
 from bot.notice_kinds import OutgoingNotice as OutgoingNotice
 from bot.send_budget import PROCESS_BUDGET, Budget
@@ -293,6 +294,7 @@ class NoticePass:
             try:
                 async with self.sessions() as session, session.begin():
                     await notices.mark_sent(session, held, self._moment())
+                NOTICES.labels(kind=self.kind.name, outcome="sent").inc(len(held))
                 return
             except Exception:
                 if attempt == 3:
@@ -306,6 +308,7 @@ class NoticePass:
         log.warning("%s notices %s %s: %s", self.kind.name, list(ids), status, reason)
         async with self.sessions() as session, session.begin():
             done = await notices.mark_failed(session, ids, self.token, reason, status=status)
+        NOTICES.labels(kind=self.kind.name, outcome=status).inc(done)
         if dropped:
             self.report.dropped += done
         else:
@@ -333,6 +336,7 @@ class NoticePass:
                 session, held, self.token, reason, status=notices.DROPPED
             )
             done += await notices.drop_chat_notices(session, chat_id, reason, kind=self.kind.name)
+        NOTICES.labels(kind=self.kind.name, outcome=notices.DROPPED).inc(done)
         self.report.dropped += done
         self.report.unreachable += 1
 
