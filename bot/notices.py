@@ -29,7 +29,9 @@ Usage (for a feature such as rate alerts or followed topics):
    deleted meanwhile). ``on_unreachable(session, chat_id, now)`` runs when the chat blocked
    the bot or is gone: stop your feature for that chat there. ``on_migrated(session,
    old_id, new_id)`` runs when a group became a supergroup: move your rows. Both run in the
-   pass's transaction that drops or moves the notices; neither commits. ``detect(session,
+   pass's transaction that drops or moves the notices; neither commits. (The digest pass
+   deletes an upgraded group's old chat row once its subscription moved: rows that refer to
+   ``chats.id`` with ON DELETE CASCADE would go with it.) ``detect(session,
    now) -> int`` (optional) finds new events and enqueues their notices; the job runs it
    before each pass, in a transaction of its own.
 
@@ -45,11 +47,10 @@ What each Telegram answer does (read by ``bot.bulk_send``, as for the digests): 
 sent (group commit); 429: every sender pauses, short waits are waited out, a long one puts
 the chat's notices back for after it (not an attempt); 403 or "chat not found": the kind's
 ``on_unreachable``, the chat's pending notices of the kind dropped, the chat marked
-unreachable; a migrated group: the chat row is copied to the new id, the kind's
-``on_migrated`` runs, the notices move, the digest's subscription moves (``storage
-.deliveries.move_chat``, which then deletes the old row if it had one), and the message goes
-to the new id; any other 400: that message's notices fail; network trouble: put back, at most
-``MAX_ATTEMPTS`` claims.
+unreachable; a migrated group: the chat row (language, zone) is copied to the new id, the
+kind's ``on_migrated`` runs and the chat's notices move (the old chat row stays for the
+features that have not moved yet), and the message goes to the new id; any other 400: that
+message's notices fail; network trouble: put back, at most ``MAX_ATTEMPTS`` claims.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ from core.schedule_words import zone_from_name
 from locales import use_language
 from storage import notices
 from storage.chats import copy_chat, set_chat_unreachable
-from storage.deliveries import move_chat
 from storage.notices import ChatNotices
 
 log = logging.getLogger(__name__)
@@ -343,13 +343,12 @@ class NoticePass:
     async def _move(self, old_id: int, new_id: int) -> bool:
         log.info("chat %d became supergroup %d: moving its notices", old_id, new_id)
         async with self.sessions() as session, session.begin():
-            # The kind's rows move once the new chat row exists and before the digest's
-            # move may delete the old one (rows referring to it would go with it).
+            # The old chat row stays: other features' rows may still refer to it, and each
+            # moves its own when it meets the upgrade (the digest pass, the other kinds).
             await copy_chat(session, old_id, new_id)
             if self.kind.on_migrated is not None:
                 await self.kind.on_migrated(session, old_id, new_id)
             await notices.move_chat_notices(session, old_id, new_id)
-            await move_chat(session, old_id, new_id)  # the digest's subscription too
         self.report.moved += 1
         return True
 
