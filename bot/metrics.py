@@ -21,6 +21,7 @@ __all__ = [
     "DIGESTS",
     "ERRORS",
     "FETCHES",
+    "NOTICES",
     "REGISTRY",
     "REPLIES",
     "SEARCH_SECONDS",
@@ -69,6 +70,12 @@ DIGESTS = Counter(
     "newsbot_digests",
     "Daily digests by outcome: sent, or failed for good.",
     ["outcome"],
+    registry=REGISTRY,
+)
+NOTICES = Counter(
+    "newsbot_notices",
+    "Notices (rate alerts, followed topics) by kind and outcome: sent, failed or dropped.",
+    ["kind", "outcome"],
     registry=REGISTRY,
 )
 FETCHES = Counter(
