@@ -106,7 +106,9 @@ def split_topic(text: str) -> TopicWords:
 def story_lead(summary: str, text: str) -> str:
     """The part of a story's body matching reads: the summary and the text's start."""
     lead = text[:LEAD_CHARS]
-    return f"{summary}\n{lead}" if summary and not lead.startswith(summary[:80]) else lead or summary
+    return (
+        f"{summary}\n{lead}" if summary and not lead.startswith(summary[:80]) else lead or summary
+    )
 
 
 class TopicIndex:

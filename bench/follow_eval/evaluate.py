@@ -75,9 +75,13 @@ def scores(pairs: list[Pair]) -> list[float]:
     return found
 
 
-def precision_recall(labels: list[bool], values: list[float], threshold: float) -> tuple[float, float]:
+def precision_recall(
+    labels: list[bool], values: list[float], threshold: float
+) -> tuple[float, float]:
     """Precision and recall of "score >= threshold" against the labels."""
-    hits = sum(1 for label, value in zip(labels, values, strict=True) if label and value >= threshold)
+    hits = sum(
+        1 for label, value in zip(labels, values, strict=True) if label and value >= threshold
+    )
     said = sum(1 for value in values if value >= threshold)
     positives = sum(labels)
     return (hits / said if said else 1.0), (hits / positives if positives else 1.0)
