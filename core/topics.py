@@ -20,6 +20,7 @@ set in ``bench/follow_eval``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -112,15 +113,27 @@ def story_lead(summary: str, text: str) -> str:
 
 
 class TopicIndex:
-    """Topics indexed by their terms; matches stories against all of them at once."""
+    """Topics indexed by their terms; matches stories against all of them at once.
 
-    def __init__(self, analyzer: Analyzer | None = None) -> None:
+    A topic is indexed only under the slots a matching story cannot miss all of: with
+    ``k`` slots and a threshold ``t``, a match covers at least ``ceil(t * k)`` of them, so
+    it covers at least one of any ``k - ceil(t * k) + 1``; those are taken among the slots
+    fewest other topics use (rare words name few stories). A two-word topic thus sits in
+    the posting list of its rarer word only, and a story with a common word ("Kazakhstan")
+    does not touch every topic that has it. Candidates are then scored on all their slots.
+    """
+
+    def __init__(
+        self, analyzer: Analyzer | None = None, threshold: float = MATCH_THRESHOLD
+    ) -> None:
         self._analyzer = analyzer or Analyzer()
         self._vocabulary = Vocabulary()
         self._reader = QueryReader(self._analyzer, self._vocabulary)
-        # term id -> the (topic id, slot) pairs whose slot the term stands for
-        self._postings: list[list[tuple[int, int]]] = []
-        self._slots: dict[int, int] = {}
+        self._threshold = threshold
+        # term id -> the topics indexed under it
+        self._postings: list[list[int]] = []
+        # topic id -> its slots, each the term ids standing for one word
+        self._slots: dict[int, tuple[tuple[int, ...], ...]] = {}
         self._countries: dict[int, frozenset[str]] = {}
 
     def __len__(self) -> int:
@@ -161,52 +174,59 @@ class TopicIndex:
         """Index ``topic``; False (and nothing indexed) when it has no words to match."""
         if topic.id in self._slots:
             return True
-        slots = self.slots(topic.words)
-        if not slots:
+        words = self.slots(topic.words)
+        if not words:
             return False
-        for slot, terms in enumerate(slots):
-            for term in terms:
-                term_id = self._vocabulary.intern(term)
-                if term_id == len(self._postings):
-                    self._postings.append([])
-                self._postings[term_id].append((topic.id, slot))
-        self._slots[topic.id] = len(slots)
+        slots = tuple(tuple(self._intern(term) for term in terms) for terms in words)
+        needed = max(1, math.ceil(self._threshold * len(slots) - 1e-9))
+        rarest = sorted(slots, key=lambda ids: sum(len(self._postings[i]) for i in ids))
+        for ids in rarest[: len(slots) - needed + 1]:
+            for term_id in ids:
+                self._postings[term_id].append(topic.id)
+        self._slots[topic.id] = slots
         if topic.countries:
             self._countries[topic.id] = frozenset(topic.countries)
         return True
+
+    def _intern(self, term: str) -> int:
+        term_id = self._vocabulary.intern(term)
+        if term_id == len(self._postings):
+            self._postings.append([])
+        return term_id
 
     def add_all(self, topics: Iterable[Topic]) -> int:
         """Index many topics; returns how many had words to match."""
         return sum(self.add(topic) for topic in topics)
 
     def scores(self, story: StoryText) -> dict[int, float]:
-        """Every candidate topic's score for ``story`` (those sharing no word are left out)."""
+        """The score of every topic reached through its indexed slots (the others cannot
+        reach the index's threshold)."""
         if not self._slots:
             return {}
         reached = self._story_terms(story)
-        best: dict[tuple[int, int], float] = {}
-        for term_id, weight in reached.items():
-            for key in self._postings[term_id]:
-                if best.get(key, 0.0) < weight:
-                    best[key] = weight
-        totals: dict[int, float] = {}
-        for (topic_id, _), weight in best.items():
-            totals[topic_id] = totals.get(topic_id, 0.0) + weight
+        candidates: set[int] = set()
+        for term_id in reached:
+            candidates.update(self._postings[term_id])
         story_countries = set(story.countries)
+        weight = reached.get
         found: dict[int, float] = {}
-        for topic_id, total in totals.items():
+        for topic_id in candidates:
             wanted = self._countries.get(topic_id)
             if wanted is not None and not wanted & story_countries:
                 continue
-            found[topic_id] = round(total / self._slots[topic_id], 4)
+            slots = self._slots[topic_id]
+            total = 0.0
+            for ids in slots:
+                total += weight(ids[0], 0.0) if len(ids) == 1 else max(weight(i, 0.0) for i in ids)
+            found[topic_id] = total / len(slots)
         return found
 
-    def match(self, story: StoryText, threshold: float = MATCH_THRESHOLD) -> list[TopicMatch]:
-        """The topics ``story`` matches, best first."""
+    def match(self, story: StoryText) -> list[TopicMatch]:
+        """The topics ``story`` matches (score at the index's threshold or more), best first."""
         found = [
-            TopicMatch(topic_id, story.id, score)
+            TopicMatch(topic_id, story.id, round(score, 4))
             for topic_id, score in self.scores(story).items()
-            if score >= threshold
+            if score >= self._threshold - 1e-9
         ]
         return sorted(found, key=lambda match: (-match.score, match.topic_id))
 

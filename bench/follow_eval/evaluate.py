@@ -19,6 +19,7 @@ from pathlib import Path
 from core.topics import MATCH_THRESHOLD, StoryText, Topic, TopicIndex, split_topic
 
 PAIRS = Path(__file__).with_name("pairs.tsv")
+SWEEP_FROM = 0.4
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,9 @@ def read_pairs() -> list[Pair]:
     return pairs
 
 
-def scores(pairs: list[Pair]) -> list[float]:
+def scores(pairs: list[Pair], threshold: float) -> list[float]:
     """Each pair's score, from one index holding every topic (as the bot has it)."""
-    index = TopicIndex()
+    index = TopicIndex(threshold=threshold)
     ids: dict[str, int] = {}
     for pair in pairs:
         if pair.topic not in ids:
@@ -108,7 +109,8 @@ def main() -> None:
     parser.add_argument("--held-out", action="store_true", help="also the held-out half")
     args = parser.parse_args()
     pairs = read_pairs()
-    values = scores(pairs)
+    # Indexed for the lowest threshold swept, so every score below the bot's is exact too.
+    values = scores(pairs, SWEEP_FROM if args.sweep else MATCH_THRESHOLD)
     halves = {False: ([], []), True: ([], [])}  # type: dict[bool, tuple[list[Pair], list[float]]]
     for pair, value in zip(pairs, values, strict=True):
         halves[pair.held_out][0].append(pair)
@@ -116,7 +118,7 @@ def main() -> None:
     tuning, tuning_values = halves[False]
     if args.sweep:
         labels = [pair.label for pair in tuning]
-        for step in range(40, 100, 5):
+        for step in range(int(SWEEP_FROM * 100), 100, 5):
             threshold = step / 100
             precision, recall = precision_recall(labels, tuning_values, threshold)
             print(f"  tuning at {threshold:.2f}: precision {precision:.3f}, recall {recall:.3f}")
