@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections import Counter
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
