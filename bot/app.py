@@ -26,9 +26,11 @@ from bot.admin_fetch import AdminFetch
 from bot.fair_processor import FairUpdateProcessor
 from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
+from bot.notice_kinds import register_notice_kind
 from bot.retry import RetryingLimiter
 from bot.settings import Settings
 from bot.store import open_store
+from bot.topic_notices import topic_kind
 from bot.update_log import MEASURED_CONTEXT_TYPES, UpdateLoggingApplication
 from handlers.admin import cmd_fetch, cmd_stats
 from handlers.chart import cmd_chart, on_chart_button
@@ -205,6 +207,8 @@ def build_application(
     app: BotApplication = builder.build()  # type: ignore[assignment]
     for handler, group in _handlers(frozenset(settings.admin_ids)):
         app.add_handler(handler, group)
+    # Notices newsbot run delivers (bot.notice_job): new stories on followed topics.
+    register_notice_kind(app, topic_kind())
     app.add_error_handler(on_error)
     return app
 

@@ -89,7 +89,8 @@ def render_following(topics: list[FollowedTopic]) -> tuple[str, InlineKeyboardMa
     """The chat's topics, numbered, each with a stop button."""
     if not topics:
         return escape(_("This chat follows no topics. Start with /follow Rogun.")), None
-    lines = [f"<b>{escape(_('Topics this chat follows'))}</b>"]
+    heading = _("Topics this chat follows")
+    lines = [f"<b>{escape(heading)}</b>"]
     lines += [f"{number}. {escape(topic_label(t))}" for number, t in enumerate(topics, start=1)]
     lines.append(escape(_("/unfollow 2 stops the second; so do the buttons.")))
     rows = [

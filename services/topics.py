@@ -4,16 +4,16 @@ The rules: at most ``MAX_TOPICS`` per chat; a topic needs words that are not sto
 a topic that would match more than ``BROAD_SHARE`` of the last ``BROAD_SAMPLE`` stored
 stories (when there are at least ``BROAD_MIN_STORIES``) is refused as too broad. New
 stories are matched once, past a stored watermark (the highest story id matched); each
-match for a chat and story cluster (a story's editions in other languages, and copies
-other outlets carried, are one story) is handed to ``enqueue`` once.
+match becomes one notice (``storage.notices``, kind "topic") per chat and story cluster:
+a story's editions in other languages are one cluster, and a copy another outlet carried
+is merged into the stored story, never a new one.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from sqlalchemy import func, select
@@ -24,11 +24,11 @@ from core.topics import (
     StoryText,
     Topic,
     TopicIndex,
-    TopicMatch,
     split_topic,
     story_lead,
 )
 from storage.models import TopicRow
+from storage.notices import add_notice
 from storage.topics import (
     FollowedTopic,
     StoryToMatch,
@@ -40,6 +40,7 @@ from storage.topics import (
     list_newest_stories,
     list_stories_after,
     newest_story_id,
+    recent_notices,
     set_watermark,
 )
 
@@ -47,8 +48,12 @@ MAX_TOPICS: Final = 10
 BROAD_SHARE: Final = 0.2
 BROAD_SAMPLE: Final = 500
 BROAD_MIN_STORIES: Final = 20
-# Stories matched per transaction: a long backlog is read in pieces.
+# Stories matched per round of the watermark: a long backlog is read in pieces.
 MATCH_BATCH: Final = 500
+NOTICE_KIND: Final = "topic"
+# More than this many notices for one chat within an hour go out as one batched message.
+BATCH_AFTER: Final = 5
+HOUR: Final = timedelta(hours=1)
 
 
 class FollowProblem(Exception):
@@ -81,9 +86,6 @@ class TopicHit:
     story_id: int
     cluster: int
     score: float
-
-
-Enqueue = Callable[[AsyncSession, list[TopicHit], datetime], Awaitable[int]]
 
 
 def story_text(story: StoryToMatch) -> StoryText:
@@ -173,12 +175,10 @@ class TopicMatcher:
     changed (their count, or their ids' sum and maximum, differ).
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self) -> None:
         self._index = TopicIndex()
         self._topics: dict[int, FollowedTopic] = {}
         self._signature: tuple[int, int, int] | None = None
-        self._lock = asyncio.Lock()
 
     async def _refresh(self, session: AsyncSession) -> None:
         query = select(func.count(), func.sum(TopicRow.id), func.max(TopicRow.id)).where(
@@ -193,41 +193,37 @@ class TopicMatcher:
         index.add_all(Topic(t.id, t.words, t.countries) for t in topics)
         self._index, self._topics, self._signature = index, {t.id: t for t in topics}, signature
 
-    async def run(self, enqueue: Enqueue, now: datetime) -> int:
-        """Match every story stored since the last pass; hand the hits to ``enqueue``.
+    async def detect(self, session: AsyncSession, now: datetime) -> int:
+        """Match every story stored since the last pass and enqueue a notice per chat and
+        story cluster; move the watermark past them. In the caller's transaction.
 
-        Each batch of stories, its hits and the watermark move in one transaction, so a
-        pass that fails leaves the stories for the next one. Two passes at once may read
-        the same stories; ``enqueue``'s dedupe key keeps each chat's story once.
+        Two passes at once may read the same stories: the notice's dedupe key
+        (``topic:<chat>:<cluster>``) keeps each chat's story once.
 
         Returns:
-            How many hits were handed over.
+            How many notices were added.
         """
-        handed = 0
-        async with self._lock:
-            while True:
-                async with self._sessions() as session, session.begin():
-                    after = await get_watermark(session)
-                    if after is None:
-                        await set_watermark(session, await newest_story_id(session))
-                        return handed
-                    stories = await list_stories_after(session, after, MATCH_BATCH)
-                    if not stories:
-                        return handed
-                    await self._refresh(session)
-                    hits = self._hits(stories)
-                    if hits:
-                        handed += await enqueue(session, hits, now)
-                    await set_watermark(session, stories[-1].id)
-                if len(stories) < MATCH_BATCH:
-                    return handed
+        added = 0
+        while True:
+            after = await get_watermark(session)
+            if after is None:
+                await set_watermark(session, await newest_story_id(session))
+                return added
+            stories = await list_stories_after(session, after, MATCH_BATCH)
+            if not stories:
+                return added
+            await self._refresh(session)
+            hits = await asyncio.to_thread(self.hits, stories) if self._topics else []
+            added += await enqueue_hits(session, hits, now)
+            await set_watermark(session, stories[-1].id)
+            if len(stories) < MATCH_BATCH:
+                return added
 
-    def _hits(self, stories: list[StoryToMatch]) -> list[TopicHit]:
+    def hits(self, stories: list[StoryToMatch]) -> list[TopicHit]:
         """One hit per chat and story cluster: the best-scoring topic of the chat."""
         best: dict[tuple[int, int], TopicHit] = {}
         for story in stories:
-            matches: list[TopicMatch] = self._index.match(story_text(story)) if self._topics else []
-            for match in matches:
+            for match in self._index.match(story_text(story)):
                 topic = self._topics[match.topic_id]
                 key = (topic.chat_id, story.cluster)
                 if key not in best or best[key].score < match.score:
@@ -235,3 +231,22 @@ class TopicMatcher:
                         topic.chat_id, topic.id, topic.words, story.id, story.cluster, match.score
                     )
         return list(best.values())
+
+
+async def enqueue_hits(session: AsyncSession, hits: list[TopicHit], now: datetime) -> int:
+    """Add a notice per hit; a chat past ``BATCH_AFTER`` notices in the hour waits for the
+    hour's end, so what comes meanwhile goes out as one batched message."""
+    added = 0
+    by_chat: dict[int, list[TopicHit]] = {}
+    for hit in hits:
+        by_chat.setdefault(hit.chat_id, []).append(hit)
+    for chat_id, chat_hits in by_chat.items():
+        count, first = await recent_notices(session, NOTICE_KIND, chat_id, now - HOUR, sent=False)
+        hold = (first or now) + HOUR if count >= BATCH_AFTER else None
+        for hit in sorted(chat_hits, key=lambda h: h.story_id):
+            payload = {"story": hit.story_id, "topic": hit.topic_id, "words": hit.words}
+            key = f"{NOTICE_KIND}:{chat_id}:{hit.cluster}"
+            added += await add_notice(
+                session, NOTICE_KIND, key, chat_id, payload, now, not_before=hold
+            )
+    return added

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.types import Story
-from storage.models import ChatRow, StoryRow, TopicRow, TopicStateRow
+from storage.models import ChatRow, NoticeRow, StoryRow, TopicRow, TopicStateRow
 from storage.stories import attach_editions, to_story
 
 _WATERMARK = "match"
@@ -210,3 +210,16 @@ async def get_stories(session: AsyncSession, ids: list[int]) -> dict[int, Story]
     rows = (await session.execute(select(StoryRow).where(StoryRow.id.in_(ids)))).scalars()
     stories = await attach_editions(session, [to_story(row) for row in rows])
     return {story.id: story for story in stories}
+
+
+async def recent_notices(
+    session: AsyncSession, kind: str, chat_id: int, since: datetime, *, sent: bool
+) -> tuple[int, datetime | None]:
+    """How many notices of ``kind`` the chat got since ``since`` (made, or sent when
+    ``sent``), and when the first of them was made."""
+    column = NoticeRow.sent_at if sent else NoticeRow.created_at
+    query = select(func.count(), func.min(NoticeRow.created_at)).where(
+        NoticeRow.kind == kind, NoticeRow.chat_id == chat_id, column >= since
+    )
+    count, first = (await session.execute(query)).one()
+    return int(count), first
