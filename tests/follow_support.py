@@ -60,7 +60,9 @@ async def deliver(
 
 def person_chat(bench: Bench, user_id: int, language: str) -> ChatDriver:
     """A private chat with a person whose Telegram speaks ``language``."""
-    return bench.emu.private_chat(bench.emu.user(user_id, f"Reader {user_id}", language_code=language))
+    return bench.emu.private_chat(
+        bench.emu.user(user_id, f"Reader {user_id}", language_code=language)
+    )
 
 
 async def topic_notices(sessions: async_sessionmaker[AsyncSession]) -> list[NoticeRow]:
