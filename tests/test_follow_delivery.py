@@ -36,7 +36,7 @@ async def test_a_new_story_on_a_topic_comes_once_with_its_buttons(bench: Bench) 
 
     more = only(await chat.press(notice, "More like this"))
     assert "Stories about “Tajikistan launches third unit" in more.text
-    heading, listed = more.text.split("\n", 1)
+    _heading, listed = more.text.split("\n", 1)
     assert "1. Kyrgyzstan's hydropower plants brace for the winter peak" in listed
     assert "Rogun" not in listed  # the story itself is not "like" itself
     stopped = only(await chat.press(notice, "Stop following"))
