@@ -78,8 +78,8 @@ def render_follow_problem(problem: FollowProblem, words: str) -> str:
         ).format(count=MAX_TOPICS)
     else:
         text = _(
-            "“{words}” matches {matched} of the last {sample} stored stories: nearly "
-            "everything, so it would flood the chat. Add a word that narrows it, "
+            "“{words}” matches {matched} of the last {sample} stored stories: too many "
+            "for a topic; it would flood the chat. Add a word that narrows it, "
             "e.g. /follow gas prices kz."
         ).format(words=shown, matched=problem.matched, sample=problem.sample)
     return escape(text)
