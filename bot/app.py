@@ -126,8 +126,9 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
             ),
             0,
         ),
-        (CallbackQueryHandler(on_stop_button, r"^unf:[1-9][0-9]{0,17}$"), 0),
-        (CallbackQueryHandler(on_more_like_this, r"^flike:[1-9][0-9]{0,17}$"), 0),
+        # Ids of nine digits at most: they fit the database's integer columns.
+        (CallbackQueryHandler(on_stop_button, r"^unf:[1-9][0-9]{0,8}$"), 0),
+        (CallbackQueryHandler(on_more_like_this, r"^flike:[1-9][0-9]{0,8}$"), 0),
         (CallbackQueryHandler(on_choice_button, r"^(lang:[a-z]{2}|tz:[A-Za-z_/+-]{1,40})$"), 0),
         (CallbackQueryHandler(on_unknown_button), 0),
         (InlineQueryHandler(on_inline_query), 0),

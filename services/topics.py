@@ -12,6 +12,7 @@ is merged into the stored story, never a new one.
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -108,7 +109,9 @@ async def follow_topic(
         FollowProblem: the words are empty, only stop words, too long, the chat follows
             ``MAX_TOPICS`` already, or the topic would match nearly every story.
     """
-    cleaned = " ".join(text.split())
+    # Control and format characters (NUL, zero-width joiners) are no part of a topic.
+    visible = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
+    cleaned = " ".join(visible.split())
     if not cleaned:
         raise FollowProblem("empty")
     if len(cleaned) > MAX_TOPIC_CHARS:

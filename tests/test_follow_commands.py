@@ -58,6 +58,7 @@ async def test_follow_list_and_unfollow(bench: Bench) -> None:
         ("/follow и в на", "has only words that every story uses"),
         ("/follow !!! ???", "has only words that every story uses"),
         ("/follow " + "x" * 5000, "A topic is at most 100 characters"),
+        ("/follow \u200b\u200d \x00", "Write a topic after /follow"),
         ("/follow Kazakhstan", "matches 8 of the last 32 stored stories: too many"),
     ],
 )
@@ -135,3 +136,39 @@ async def test_another_chats_topic_id_stops_nothing(bench: Bench) -> None:
     assert await unfollow_id(bench.sessions, 3003, topic.id) is None
     assert await unfollow_id(bench.sessions, bench.chat.id, topic.id + 1000) is None
     assert len(await _topics(bench, bench.chat.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("ru", "/follow", "Напишите тему после /follow на любом языке, например: /follow Рогун"),
+        ("ru", "/follow и в на", "Назовите саму тему, например: /follow Рогун."),
+        ("ru", "/unfollow abc", "Напишите номер темы из /following, например: /unfollow 1."),
+        ("kk", "/follow", "/follow сөзінен кейін тақырыпты кез келген тілде жазыңыз"),
+        ("kk", "/follow " + "ж" * 300, "Тақырып 100 таңбадан аспауы керек."),
+        ("kk", "/unfollow 5", "5 нөмірлі тақырып жоқ."),
+        ("uz", "/follow", "Mavzuni /follow dan keyin istalgan tilda yozing"),
+        ("uz", "/follow the of", "Mavzuning oʻzini ayting, masalan: /follow Rogʻun."),
+        ("uz", "/unfollow -3", "Mavzuning /following roʻyxatidagi raqamini yozing"),
+    ],
+)
+async def test_bad_input_is_answered_in_the_chats_language(
+    bench: Bench, language: str, text: str, expected: str
+) -> None:
+    chat = bench.emu.private_chat(bench.emu.user(4000, "Reader", language_code=language))
+    reply = only(await chat.send(text))
+    assert expected in reply.text
+    assert await _topics(bench, chat.id) == []
+
+
+async def test_follow_in_kazakh_and_uzbek_answers_in_kind(bench: Bench) -> None:
+    kazakh = bench.emu.private_chat(bench.emu.user(4101, "Aru", language_code="kk"))
+    reply = only(await kazakh.send("/follow Қашаған"))
+    assert "«Қашаған» тақырыбы бақылауда (нөмірі 1)" in reply.text
+    listing = only(await kazakh.send("/following"))
+    assert "Осы чат бақылайтын тақырыптар" in listing.text and "1. Қашаған" in listing.text
+    uzbek = bench.emu.private_chat(bench.emu.user(4102, "Aziz", language_code="uz"))
+    reply = only(await uzbek.send("/follow paxta hosili uz"))
+    assert "“paxta hosili (🇺🇿 Oʻzbekiston)” mavzusi kuzatilmoqda (raqami 1)" in reply.text
+    stopped = only(await uzbek.send("/unfollow 1"))
+    assert "“paxta hosili (🇺🇿 Oʻzbekiston)” mavzusini kuzatish toʻxtatildi." in stopped.text
