@@ -4,13 +4,18 @@ same story from two outlets, batches, blocked chats, migrated groups."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.bulk_send import telegram_sender
+from bot.notice_job import run_notice_rounds
+from bot.notice_kinds import notice_kinds, wake_notices
 from storage.models import TopicRow
 from storage.topics import list_chat_topics
 from tests.bot_bench import Bench, only
+from tests.digest_support import free_budget
 from tests.follow_support import NOW, deliver, draft, person_chat, store, topic_notices
 
 
@@ -173,3 +178,32 @@ async def test_a_migrated_group_keeps_its_topics(bench: Bench) -> None:
         moved = await list_chat_topics(session, -1005001)
         assert [t.words for t in moved] == ["Рогун"]
         assert await list_chat_topics(session, -5001) == []
+
+
+async def test_newsbot_runs_rounds_match_right_after_a_fetch(bench: Bench) -> None:
+    only(await bench.chat.send("/follow Kashagan"))
+    registry = notice_kinds(bench.app)
+    rounds: list[str] = []
+    task = asyncio.create_task(
+        run_notice_rounds(
+            bench.sessions,
+            list(registry.kinds.values()),
+            telegram_sender(bench.app.bot),
+            default_language="en",
+            default_zone="Asia/Almaty",
+            wake=registry.wake,
+            clock=lambda: NOW,  # a minute never passes: only the wake starts a round
+            on_round=lambda report: rounds.append(report.kind),
+            budget=free_budget(),
+        )
+    )
+    try:
+        while not rounds:  # the first round runs at start, with nothing new
+            await asyncio.sleep(0.01)
+        await store(bench.sessions, draft("Kashagan output resumes after maintenance"))
+        wake_notices(bench.app)  # what the fetch job does after each source's fetch
+        notice = (await bench.emu.wait_for(bench.chat.id, 2))[-1]
+        assert "New on “Kashagan”" in notice.text
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
