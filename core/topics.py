@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from core.countries import lookup_country
+from core.countries import CENTRAL_ASIA, lookup_country
 from core.search.fuzzy import Vocabulary
 from core.search.normalize import is_cyrillic, raw_words, split_word
 from core.search.query import RELATED_WEIGHT, QueryReader
@@ -89,14 +89,15 @@ def split_topic(text: str) -> TopicWords:
     """Split ``/follow`` words into the topic and trailing country codes ("gas prices kz").
 
     Only two- or three-letter codes at the end are taken as countries, and only while
-    other words remain: a country's name ("uzbekistan") is a word of the topic, matched
-    in any spelling like the others.
+    other words remain: a Central Asian code in any case ("kz", "uzb"), another country's
+    only in capitals ("RU", "CN"), since "tv" or "car" in small letters are words. A
+    country's name ("uzbekistan") is a word of the topic, matched in any spelling.
     """
     parts = text.split()
     countries: list[str] = []
     while len(parts) > 1 and _CODE_RE.match(parts[-1]):
         code = lookup_country(parts[-1].upper())
-        if code is None:
+        if code is None or (code not in CENTRAL_ASIA and not parts[-1].isupper()):
             break
         if code not in countries:
             countries.insert(0, code)
