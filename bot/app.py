@@ -26,9 +26,11 @@ from bot.admin_fetch import AdminFetch
 from bot.fair_processor import FairUpdateProcessor
 from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
+from bot.notice_kinds import register_notice_kind
 from bot.retry import RetryingLimiter
 from bot.settings import Settings
 from bot.store import open_store
+from bot.topic_notices import topic_kind
 from bot.update_log import MEASURED_CONTEXT_TYPES, UpdateLoggingApplication
 from handlers.admin import cmd_fetch, cmd_stats
 from handlers.chart import cmd_chart, on_chart_button
@@ -37,6 +39,13 @@ from handlers.context import BotContext, ChatState, Services
 from handlers.country import cmd_country, on_country_button
 from handlers.errors import on_error
 from handlers.flood import FLOOD_GROUP, FloodGuard, FloodLimiter
+from handlers.follow import (
+    cmd_follow,
+    cmd_following,
+    cmd_unfollow,
+    on_more_like_this,
+    on_stop_button,
+)
 from handlers.inline import on_inline_query
 from handlers.menus import set_command_menus
 from handlers.money import cmd_rates, on_convert_button
@@ -96,6 +105,9 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (CommandHandler("settings", cmd_settings, _NEW), 0),
         (CommandHandler("subscribe", cmd_subscribe, _NEW), 0),
         (CommandHandler("unsubscribe", cmd_unsubscribe, _NEW), 0),
+        (CommandHandler("follow", cmd_follow, _NEW), 0),
+        (CommandHandler("following", cmd_following, _NEW), 0),
+        (CommandHandler("unfollow", cmd_unfollow, _NEW), 0),
         # Before the unknown-command handler: anyone else gets exactly its answer.
         (CommandHandler("stats", cmd_stats, admins), 0),
         (CommandHandler("fetch", cmd_fetch, admins), 0),
@@ -114,6 +126,9 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
             ),
             0,
         ),
+        # Ids of nine digits at most: they fit the database's integer columns.
+        (CallbackQueryHandler(on_stop_button, r"^unf:[1-9][0-9]{0,8}$"), 0),
+        (CallbackQueryHandler(on_more_like_this, r"^flike:[1-9][0-9]{0,8}$"), 0),
         (CallbackQueryHandler(on_choice_button, r"^(lang:[a-z]{2}|tz:[A-Za-z_/+-]{1,40})$"), 0),
         (CallbackQueryHandler(on_unknown_button), 0),
         (InlineQueryHandler(on_inline_query), 0),
@@ -193,6 +208,8 @@ def build_application(
     app: BotApplication = builder.build()  # type: ignore[assignment]
     for handler, group in _handlers(frozenset(settings.admin_ids)):
         app.add_handler(handler, group)
+    # Notices newsbot run delivers (bot.notice_job): new stories on followed topics.
+    register_notice_kind(app, topic_kind())
     app.add_error_handler(on_error)
     return app
 

@@ -207,6 +207,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_due.set_defaults(handler=_lazy("bot.digest_command:cmd_digest_run_due"))
 
+    from bot.notice_command import add_run_due_command
+
+    follow = add_run_due_command(
+        sub, "follow", "bot.topic_notices:topic_kind", help="followed topics (/follow)"
+    )
+    listing = follow.add_parser(
+        "list",
+        help="every followed topic with its chat, stopped ones too",
+        description="Examples: newsbot follow list; newsbot follow list --json",
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_lazy("bot.follow_command:cmd_follow_list"))
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True

@@ -68,11 +68,16 @@ async def render_page(
 
 
 async def answer_question(
-    update: Update, context: BotContext, question: str, limit: int = SEARCH_RESULTS
+    update: Update,
+    context: BotContext,
+    question: str,
+    limit: int = SEARCH_RESULTS,
+    skip: int | None = None,
 ) -> None:
-    """Reply with the stories that best answer ``question``."""
-    hits = await context.bot_data.index.search(question[:MAX_QUESTION_CHARS], limit=limit)
-    stories = [hit.story for hit in hits]
+    """Reply with the stories that best answer ``question`` (without story ``skip``)."""
+    wanted = limit if skip is None else limit + 1
+    hits = await context.bot_data.index.search(question[:MAX_QUESTION_CHARS], limit=wanted)
+    stories = [hit.story for hit in hits if hit.story.id != skip][:limit]
     await reply_html(update, context, render_search_results(question, stories, chat_zone(context)))
 
 

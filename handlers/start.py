@@ -27,6 +27,9 @@ def command_menu() -> list[BotCommand]:
         BotCommand("settings", _("Language, time zone and daily digest of this chat")),
         BotCommand("subscribe", _("Daily digest, e.g. kz uz 08:30")),
         BotCommand("unsubscribe", _("Stop the daily digest")),
+        BotCommand("follow", _("Follow a topic, e.g. Rogun")),
+        BotCommand("following", _("Topics this chat follows")),
+        BotCommand("unfollow", _("Stop following a topic, e.g. 1")),
         BotCommand("help", _("Every command with an example")),
     ]
 
@@ -58,6 +61,9 @@ def help_examples() -> list[tuple[str, str]]:
             _("a daily digest of rates and news, at your time"),
         ),
         ("/unsubscribe", _("stop the daily digest")),
+        (_("/follow gas prices kz"), _("each new story about a topic, in any language")),
+        ("/following", _("the topics this chat follows")),
+        (_("/unfollow 1"), _("stop following topic 1")),
         ("/start", _("the greeting and the main buttons")),
         ("/help", _("this list")),
     ]

@@ -262,6 +262,35 @@ class SeenUpdateRow(Base):
     seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class TopicRow(Base):
+    """A topic a chat follows: its words as typed (cleaned) and optional countries.
+
+    Stopping (``/unfollow``, or Telegram's 403 for the chat) deletes the row or clears
+    ``active``; the same words followed again make the row active again.
+    """
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    words: Mapped[str] = mapped_column(String(128))
+    # ISO codes, comma-separated; empty: any country.
+    countries: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (UniqueConstraint("chat_id", "words", "countries"),)
+
+
+class TopicStateRow(Base):
+    """How far topic matching has read the stories: the highest story id matched."""
+
+    __tablename__ = "topic_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_story_id: Mapped[int] = mapped_column(Integer)
+
+
 class NoticeRow(Base):
     """One message owed to a chat by a feature (a rate alert, a followed topic): sent once.
 

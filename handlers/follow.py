@@ -1,0 +1,97 @@
+"""/follow, /following, /unfollow and the buttons under topic notices."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core.telegram_text import escape
+from handlers.context import BotContext
+from handlers.news import answer_question
+from handlers.render_follow import (
+    render_follow_problem,
+    render_followed,
+    render_following,
+    render_unfollowed,
+    unfollow_usage,
+)
+from handlers.reply import command_args, pressed_button, reply_html
+from handlers.subscribe import keep_reply_language, refuse_in_group
+from locales import _
+from services.topics import (
+    FollowProblem,
+    chat_topics,
+    follow_topic,
+    unfollow_id,
+    unfollow_number,
+)
+from storage.topics import get_stories
+
+# Stories a "more like this" press shows (the story itself is left out).
+MORE_LIKE_THIS = 5
+_MAX_NUMBER_CHARS = 3
+
+
+async def cmd_follow(update: Update, context: BotContext) -> None:
+    """Follow a topic: new stories about it come to the chat as they are stored."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or await refuse_in_group(update, context):
+        return
+    words = command_args(message.text)
+    try:
+        result = await follow_topic(
+            context.bot_data.sessions, chat.id, words, context.bot_data.clock()
+        )
+    except FollowProblem as problem:
+        await reply_html(update, context, render_follow_problem(problem, words))
+        return
+    async with context.bot_data.sessions() as session, session.begin():
+        # Notices come without an update to read the language from: keep this one.
+        await keep_reply_language(session, context, chat.id)
+    await reply_html(update, context, render_followed(result))
+
+
+async def cmd_following(update: Update, context: BotContext) -> None:
+    """List the chat's topics, each with a stop button."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    html, markup = render_following(await chat_topics(context.bot_data.sessions, chat.id))
+    await reply_html(update, context, html, markup)
+
+
+async def cmd_unfollow(update: Update, context: BotContext) -> None:
+    """Stop following topic number N of /following."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or await refuse_in_group(update, context):
+        return
+    text = command_args(message.text)
+    if not (text.isascii() and text.isdigit() and len(text) <= _MAX_NUMBER_CHARS):
+        await reply_html(update, context, escape(unfollow_usage()))
+        return
+    number = int(text)
+    stopped = await unfollow_number(context.bot_data.sessions, chat.id, number)
+    await reply_html(update, context, render_unfollowed(stopped, number))
+
+
+async def on_stop_button(update: Update, context: BotContext) -> None:
+    """Stop the topic named by a "stop" button (under /following or a notice)."""
+    chat = update.effective_chat
+    fields = await pressed_button(update)
+    if fields is None or chat is None or await refuse_in_group(update, context):
+        return
+    stopped = await unfollow_id(context.bot_data.sessions, chat.id, int(fields[1]))
+    await reply_html(update, context, render_unfollowed(stopped))
+
+
+async def on_more_like_this(update: Update, context: BotContext) -> None:
+    """Search for stories like the one a notice brought."""
+    fields = await pressed_button(update)
+    if fields is None:
+        return
+    story_id = int(fields[1])
+    async with context.bot_data.sessions() as session:
+        story = (await get_stories(session, [story_id])).get(story_id)
+    if story is None:
+        await reply_html(update, context, escape(_("That story is no longer stored.")))
+        return
+    await answer_question(update, context, story.title, limit=MORE_LIKE_THIS, skip=story_id)
