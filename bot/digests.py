@@ -46,6 +46,7 @@ from handlers.render_digest import DIGEST_CURRENCIES, render_digest
 from locales import use_language
 from storage import deliveries
 from storage.chats import set_chat_unreachable
+from storage.database import finish_transaction
 from storage.deliveries import Claim, DueSubscription
 from storage.rates import list_current_rates
 
@@ -235,25 +236,25 @@ class DigestPass:
     # -- claiming ------------------------------------------------------------------------
 
     async def _produce(self, due: list[DueSubscription]) -> None:
-        while True:
-            async with self.sessions() as session, session.begin():
-                ids = await deliveries.reclaim(
-                    session, self.token, self._moment(), self.lease, self.batch
-                )
-            if not ids:
-                break
+        while ids := await finish_transaction(self._claim(None)):
             await self._enqueue(ids)
         chunks = [due[start : start + self.batch] for start in range(0, len(due), self.batch)]
         # Two processes starting together would otherwise walk the same chunks in the same
         # order; shuffled, each mostly claims its own (and on PostgreSQL skips locked ones).
         random.shuffle(chunks)
         for chunk in chunks:
-            async with self.sessions() as session, session.begin():
-                ids = await deliveries.claim_new(
-                    session, chunk, self.token, self._moment(), self.lease
-                )
-            if ids:
+            if ids := await finish_transaction(self._claim(chunk)):
                 await self._enqueue(ids)
+
+    async def _claim(self, chunk: list[DueSubscription] | None) -> list[int]:
+        """Take over lapsed claims (no chunk), else claim the chunk's new deliveries."""
+        async with self.sessions() as session, session.begin():
+            if chunk is None:
+                moment = self._moment()
+                return await deliveries.reclaim(session, self.token, moment, self.lease, self.batch)
+            return await deliveries.claim_new(
+                session, chunk, self.token, self._moment(), self.lease
+            )
 
     async def _enqueue(self, ids: list[int]) -> None:
         async with self.sessions() as session:

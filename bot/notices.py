@@ -74,6 +74,7 @@ from core.schedule_words import zone_from_name
 from locales import use_language
 from storage import notices
 from storage.chats import copy_chat, set_chat_unreachable
+from storage.database import finish_transaction
 from storage.notices import ChatNotices
 
 log = logging.getLogger(__name__)
@@ -208,15 +209,19 @@ class NoticePass:
 
     async def _produce(self) -> None:
         while True:
-            async with self.sessions() as session, session.begin():
-                claimed = await notices.claim_chats(
-                    session, self.kind.name, self.token, self._moment(), self.lease, self.batch
-                )
+            claimed = await finish_transaction(self._claim())
             if not claimed:
                 return
             for chat in claimed:
                 self.report.claimed += len(chat.notices)
                 await self._queue.put(chat)
+
+    async def _claim(self) -> list[ChatNotices]:
+        """Claim the next chats; claims made just before a stop stay until their lease ends."""
+        async with self.sessions() as session, session.begin():
+            return await notices.claim_chats(
+                session, self.kind.name, self.token, self._moment(), self.lease, self.batch
+            )
 
     async def _work(self) -> None:
         while (chat := await self._queue.get()) is not None:

@@ -65,6 +65,21 @@ async def retry_when_busy(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+async def finish_transaction(write: Awaitable[T]) -> T:
+    """Await ``write`` (one whole transaction) to its end even when the caller is cancelled.
+
+    A transaction cut off half-way may keep SQLite's write lock until its connection is
+    collected, and the writes that follow (marking messages already sent, say) then fail
+    as "database is locked". The cancellation is passed on once the transaction is over.
+    """
+    task = asyncio.ensure_future(write)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
 def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout."""
     if async_url.startswith("sqlite"):
