@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.store import open_store
 from bot.update_log import MEASURED_CONTEXT_TYPES, UpdateLoggingApplication
 from handlers.admin import cmd_fetch, cmd_stats
+from handlers.alerts import cmd_alert, cmd_alerts, on_alert_delete_button
 from handlers.chart import cmd_chart, on_chart_button
 from handlers.chats import on_any_update
 from handlers.context import BotContext, ChatState, Services
@@ -96,6 +97,8 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (CommandHandler("settings", cmd_settings, _NEW), 0),
         (CommandHandler("subscribe", cmd_subscribe, _NEW), 0),
         (CommandHandler("unsubscribe", cmd_unsubscribe, _NEW), 0),
+        (CommandHandler("alert", cmd_alert, _NEW), 0),
+        (CommandHandler("alerts", cmd_alerts, _NEW), 0),
         # Before the unknown-command handler: anyone else gets exactly its answer.
         (CommandHandler("stats", cmd_stats, admins), 0),
         (CommandHandler("fetch", cmd_fetch, admins), 0),
@@ -106,6 +109,7 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (CallbackQueryHandler(on_news_page, r"^news:[0-9]{1,5}(:[A-Z]{2})?$"), 0),
         (CallbackQueryHandler(on_more_about_country, r"^cmore:[A-Z]{2}:[0-9]{1,5}$"), 0),
         (CallbackQueryHandler(on_country_button, r"^country:[A-Z]{2}$"), 0),
+        (CallbackQueryHandler(on_alert_delete_button, r"^alert:del:[0-9]{1,12}$"), 0),
         (CallbackQueryHandler(on_settings_button, r"^set:(lang|tz|time|cty|main)$"), 0),
         (
             CallbackQueryHandler(

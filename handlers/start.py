@@ -27,6 +27,8 @@ def command_menu() -> list[BotCommand]:
         BotCommand("settings", _("Language, time zone and daily digest of this chat")),
         BotCommand("subscribe", _("Daily digest, e.g. kz uz 08:30")),
         BotCommand("unsubscribe", _("Stop the daily digest")),
+        BotCommand("alert", _("Rate alert, e.g. usd kzt above 520")),
+        BotCommand("alerts", _("This chat's rate alerts")),
         BotCommand("help", _("Every command with an example")),
     ]
 
@@ -58,6 +60,11 @@ def help_examples() -> list[tuple[str, str]]:
             _("a daily digest of rates and news, at your time"),
         ),
         ("/unsubscribe", _("stop the daily digest")),
+        (
+            _("/alert usd kzt above 520"),
+            _("a message when the official rate crosses a level"),
+        ),
+        ("/alerts", _("this chat's rate alerts, with delete buttons")),
         ("/start", _("the greeting and the main buttons")),
         ("/help", _("this list")),
     ]
