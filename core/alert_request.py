@@ -57,7 +57,14 @@ _TOKEN_RE = re.compile(
 )
 # Tags pasted with the text ("<b>usd</b>") are not comparison signs.
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,40}>")
-_REMOVE_WORDS = frozenset({"off", "del", "delete", "remove", "rm", "stop", "удалить", "удали"})
+# "/alert off 2", and the same word in each language ("/alert удалить 2", "/alert oʻchir 2").
+_REMOVE_WORDS = frozenset(
+    normalize_word(word)
+    for word in (
+        *("off", "del", "delete", "remove", "rm", "stop", "удалить", "удали", "өшір"),
+        *("o'chir", "өчүр", "пок", "poz"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +109,7 @@ def _fail(reason: AlertFailureReason, fragment: str = "") -> AlertParseFailure:
 def parse_removal(text: str) -> int | None:
     """The number N of ``off N`` / ``delete N``; None when ``text`` is not a removal."""
     words = text.split()
-    if len(words) == 2 and words[0].casefold() in _REMOVE_WORDS and words[1].isascii():
+    if len(words) == 2 and normalize_word(words[0]) in _REMOVE_WORDS and words[1].isascii():
         digits = words[1].lstrip("#")
         if digits.isdigit() and len(digits) <= 6:
             return int(digits)
@@ -112,7 +119,7 @@ def parse_removal(text: str) -> int | None:
 def is_removal(text: str) -> bool:
     """Whether ``text`` starts like a removal (``off ...``), well-formed or not."""
     words = text.split()
-    return bool(words) and words[0].casefold() in _REMOVE_WORDS
+    return bool(words) and normalize_word(words[0]) in _REMOVE_WORDS
 
 
 def _tokens(text: str) -> tuple[list[_Token], list[Direction]]:

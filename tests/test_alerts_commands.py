@@ -74,9 +74,21 @@ async def test_a_level_without_direction_and_one_already_passed(bank: Bench) -> 
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
-        ("ru", "/alert сообщи, когда доллар будет дороже 520 тенге", "Оповещение"),
-        ("kk", "/alert доллар 520 теңгеден асса хабарла", "520"),
-        ("uz", "/alert dollar 12 300 so'mdan oshsa xabar ber", "12"),
+        (
+            "ru",
+            "/alert сообщи, когда доллар будет дороже 520 тенге",
+            "Оповещение создано: USD/KZT выше 520",
+        ),
+        (
+            "kk",
+            "/alert доллар 520 теңгеден асса хабарла",
+            "Ескерту қойылды: USD/KZT 520 деңгейінен жоғары",
+        ),
+        (
+            "uz",
+            "/alert dollar 12 300 so'mdan oshsa xabar ber",
+            "USD/UZS 12\xa0300 darajasidan yuqori",
+        ),
         ("en", "/alert tell me when the dollar passes 520 tenge", "USD/KZT above 520"),
     ],
 )
@@ -137,7 +149,10 @@ async def test_free_text_with_a_trigger_word_but_no_alert_is_a_question(bank: Be
         ("/alert usd kzt above 520 below 500", "is not a level I can read"),
         ("/alert usd kzt > 520 <", "Say above or below, not both."),
         ("/alert usd kzt above 5200", "5,200 is more than 50% away from the current rate"),
-        ("/alert usd kzt above 52", "a level between 236.16 and 708.46 is accepted, e.g. /alert usd kzt above 520"),
+        (
+            "/alert usd kzt above 52",
+            "a level between 236.16 and 708.46 is accepted, e.g. /alert usd kzt above 520",
+        ),
         ("/alert usd tjs above 11", "No stored rate for TJS yet"),
         ("/alert <b>usd</b> & <script>kzt</script> above 5200", "more than 50% away"),
         ("/alert '; DROP TABLE alerts;-- usd kzt above x", "I found no level"),
