@@ -29,7 +29,8 @@ PASS_HOLD = timedelta(minutes=2)
 PASS_MIN_GAP = timedelta(seconds=50)
 
 
-def _seconds_to_next_minute(now: datetime) -> float:
+def seconds_to_next_minute(now: datetime) -> float:
+    """Seconds from ``now`` to a second past the next minute (the notice job uses it too)."""
     # A second past the minute: a 09:00 digest goes out at 09:00:01, not 08:59:59.
     return 61.0 - now.second - now.microsecond / 1_000_000
 
@@ -142,4 +143,4 @@ async def run_every_minute(
             raise
         except Exception:
             log.exception("digest pass failed; trying again next minute")
-        await wait(_seconds_to_next_minute(clock()))
+        await wait(seconds_to_next_minute(clock()))

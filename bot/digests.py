@@ -18,6 +18,7 @@ What each Telegram answer does to a delivery:
   digest goes there;
 - any other 400: the digest itself is wrong; it fails (logged) rather than loop;
 - network trouble: put back for the next pass, at most ``MAX_ATTEMPTS`` claims in all.
+``bot.bulk_send`` reads each answer (as for notices, ``bot.notices``); this module decides.
 """
 
 from __future__ import annotations
@@ -27,24 +28,20 @@ import logging
 import random
 import time
 import uuid
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.bulk_send import Answer, send_within_budget
+from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sender
 from bot.metrics import DIGESTS
 from bot.send_budget import PROCESS_BUDGET, Budget
 from core.digest import StoryPool, digest_since, fit_digest, group_by_country
 from core.schedule_words import zone_from_name
 from core.types import RateQuote, Story
-from handlers.errors import is_unreachable
 from handlers.render_digest import DIGEST_CURRENCIES, render_digest
 from locales import use_language
 from storage import deliveries
@@ -52,17 +49,12 @@ from storage.chats import set_chat_unreachable
 from storage.deliveries import Claim, DueSubscription
 from storage.rates import list_current_rates
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
 
 Sender = Callable[[int, str], Awaitable[None]]
 
 LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
 MAX_ATTEMPTS = 5
-MAX_RETRY_AFTER = 60.0  # seconds of a 429 waited out in place; longer ones are put back
-MAX_FLOOD_RETRIES = 3  # 429s for one message before it is put back anyway
 RETRY_LATER = timedelta(minutes=1)
 CLAIM_BATCH = 100
 WORKERS = 16  # sends in flight: Telegram answers in ~0.1 s, 30 a second need a few at once
@@ -88,30 +80,6 @@ class PassReport:
             f"digests: {self.claimed} claimed, {self.sent} sent, {self.put_back} put back, "
             f"{self.failed} failed ({self.unreachable} unreachable), {self.moved} moved"
         )
-
-
-def telegram_sender(bot: Bot) -> Sender:
-    """Send a digest through ``bot`` in HTML without link previews; the answer unparsed
-    (see ``handlers.reply.send_html``: turning it into a Message costs more than the send)."""
-    no_preview = LinkPreviewOptions(is_disabled=True).to_dict()
-
-    async def send(chat_id: int, html: str) -> None:
-        data: dict[str, Any] = {
-            "chat_id": chat_id,
-            "text": html,
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": no_preview,
-        }
-        await bot._post("sendMessage", data)
-
-    return send
-
-
-def _seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class DigestComposer:
@@ -313,48 +281,32 @@ class DigestPass:
             await self._fail(claim, f"gave up after {MAX_ATTEMPTS} attempts")
             return
         html = composer.compose(claim)
-        chat_id = claim.chat_id
-        floods = moves = 0
-        while True:
-            await self.budget.acquire(chat_id)
-            try:
-                await self.send(chat_id, html)
-            except RetryAfter as exc:
-                wait = _seconds(exc)
-                floods += 1
-                if wait > MAX_RETRY_AFTER or floods > MAX_FLOOD_RETRIES:
-                    # Not a pause for everybody: if the limit is the bot's, every other
-                    # send answers the same and is put back at once; if it is this chat's,
-                    # the others go on.
-                    later = self._moment() + timedelta(
-                        seconds=max(wait, RETRY_LATER.total_seconds())
-                    )
-                    await self._put_back(claim, later, f"429: retry after {wait:g} s", False)
-                    return
-                self.budget.pause(wait)  # the others wait too: Telegram said so for the bot
-                await self.sleep(wait)
-            except ChatMigrated as exc:
-                moves += 1
-                if moves > 2 or not await self._move(claim, chat_id, int(exc.new_chat_id)):
-                    await self._fail(claim, f"chat {chat_id} moved to {exc.new_chat_id}")
-                    return
-                chat_id = int(exc.new_chat_id)
-            except (Forbidden, BadRequest) as exc:
-                if is_unreachable(exc):
-                    await self._unreachable(claim, chat_id, exc)
-                else:
-                    await self._fail(claim, f"{type(exc).__name__}: {exc.message}")
-                return
-            except TelegramError as exc:
-                # A lost connection or a timeout. Telegram may have taken the message before
-                # the connection dropped; sending again is the lesser evil next to a lost day.
-                await self._put_back(claim, self._moment() + RETRY_LATER, f"{exc}", True)
-                return
-            else:
-                self._sent.append((claim.delivery_id, claim.token))
-                self._sent_ready.set()
-                self.report.sent += 1
-                return
+
+        async def send(chat_id: int) -> None:
+            await self.send(chat_id, html)
+
+        async def move(old_id: int, new_id: int) -> bool:
+            return await self._move(claim, old_id, new_id)
+
+        outcome = await send_within_budget(
+            send, claim.chat_id, self.budget, sleep=self.sleep, move=move
+        )
+        if outcome.answer is Answer.SENT:
+            self._sent.append((claim.delivery_id, claim.token))
+            self._sent_ready.set()
+            self.report.sent += 1
+        elif outcome.answer is Answer.FLOODED:
+            later = self._moment() + timedelta(
+                seconds=max(outcome.wait, RETRY_LATER.total_seconds())
+            )
+            await self._put_back(claim, later, outcome.reason, False)
+        elif outcome.answer is Answer.UNREACHABLE:
+            await self._unreachable(claim, outcome.chat_id, outcome.reason)
+        elif outcome.answer is Answer.NETWORK:
+            # Telegram may have taken it before the connection dropped: better twice than never.
+            await self._put_back(claim, self._moment() + RETRY_LATER, outcome.reason, True)
+        else:
+            await self._fail(claim, outcome.reason)
 
     # -- outcomes ------------------------------------------------------------------------
 
@@ -405,12 +357,12 @@ class DigestPass:
             )
         self.report.put_back += 1
 
-    async def _unreachable(self, claim: Claim, chat_id: int, error: TelegramError) -> None:
+    async def _unreachable(self, claim: Claim, chat_id: int, error: str) -> None:
         log.warning("chat %d cannot be written to (%s): subscription stopped", chat_id, error)
         async with self.sessions() as session, session.begin():
             await deliveries.deactivate_subscription(session, claim.subscription_id)
             await set_chat_unreachable(session, chat_id, self.now)
-            await deliveries.mark_failed(session, claim.delivery_id, claim.token, str(error))
+            await deliveries.mark_failed(session, claim.delivery_id, claim.token, error)
         DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
         self.report.unreachable += 1

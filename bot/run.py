@@ -71,10 +71,15 @@ def _fetch_job(catalog: list[SourceSpec]) -> BackgroundJob:
     """A background job fetching ``catalog`` on schedule into the bot's store."""
 
     async def fetch_sources(app: BotApplication) -> None:
+        from bot.notice_kinds import wake_notices
         from sources.schedule import run_schedule
 
+        def on_report(report: SourceReport) -> None:
+            _count_fetch(report)
+            wake_notices(app)  # new rates or stories: the notice kinds look at once
+
         stop = asyncio.Event()  # never set: shutdown cancels this job, which ends the schedule
-        await run_schedule(catalog, app.bot_data.sessions, stop=stop, on_report=_count_fetch)
+        await run_schedule(catalog, app.bot_data.sessions, stop=stop, on_report=on_report)
 
     return fetch_sources
 
@@ -89,8 +94,10 @@ def _background_jobs(settings: Settings) -> list[BackgroundJob]:
     jobs = list(BACKGROUND_JOBS)
     if settings.send_digests:
         from bot.digest_job import digest_job
+        from bot.notice_job import notice_job
 
-        jobs.append(digest_job(settings))
+        # Notices (bot.notices) are scheduled messages too: SEND_DIGESTS=false stops both.
+        jobs += [digest_job(settings), notice_job(settings)]
     if not settings.fetch_sources:
         return jobs
     # Imported only when sources are fetched: the fetchers are not needed to start polling.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,3 +74,21 @@ async def set_chat_unreachable(session: AsyncSession, chat_id: int, since: datet
     await session.execute(
         update(ChatRow).where(ChatRow.id == chat_id).values(unreachable_since=since)
     )
+
+
+async def copy_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """Store ``new_id`` as a supergroup with the preferences of ``old_id`` (a group that was
+    upgraded), unless it is stored already. Writes without reading first, so on SQLite the
+    transaction takes the write lock at once. Does not commit."""
+    insert = (sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert)(
+        ChatRow
+    )
+    copied = select(
+        literal(new_id).label("id"),
+        literal("supergroup").label("kind"),
+        ChatRow.language,
+        ChatRow.timezone,
+        ChatRow.created,
+    ).where(ChatRow.id == old_id)
+    columns = ["id", "kind", "language", "timezone", "created"]
+    await session.execute(insert.from_select(columns, copied).on_conflict_do_nothing())

@@ -17,13 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.schedule_words import zone_from_name
 from core.types import Story
+from storage.chats import copy_chat
 from storage.models import ChatRow, DeliveryRow, StoryRow, SubscriptionRow
 from storage.stories import attach_editions, to_story
 
@@ -384,19 +385,7 @@ async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> bool:
     Every statement writes (none reads first), so on SQLite the transaction takes the
     write lock at once instead of failing when another writer went in between.
     """
-    insert = (postgresql.insert if _is_postgres(session) else sqlite.insert)(ChatRow)
-    copied = select(
-        literal(new_id).label("id"),
-        literal("supergroup").label("kind"),
-        ChatRow.language,
-        ChatRow.timezone,
-        ChatRow.created,
-    ).where(ChatRow.id == old_id)
-    await session.execute(
-        insert.from_select(
-            ["id", "kind", "language", "timezone", "created"], copied
-        ).on_conflict_do_nothing()
-    )
+    await copy_chat(session, old_id, new_id)
     other = aliased(SubscriptionRow)
     moved = await session.execute(
         update(SubscriptionRow)

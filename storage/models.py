@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -258,6 +260,35 @@ class SeenUpdateRow(Base):
     bot: Mapped[str] = mapped_column(String(64), primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class NoticeRow(Base):
+    """One message owed to a chat by a feature (a rate alert, a followed topic): sent once.
+
+    ``dedupe_key`` is unique: whoever inserts it owns the notice, so two processes that
+    notice the same event make one row. ``status`` is pending (waits, from ``not_before``),
+    claimed (a sender holds it until ``lease_until``, named by ``claim_token``), sent,
+    failed or dropped (the chat is gone, or its feature no longer wants it).
+    """
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    # A pass looks for one kind's pending and claimed rows.
+    __table_args__ = (Index("ix_notices_kind_status", "kind", "status"),)
 
 
 class AlertRow(Base):

@@ -1,0 +1,375 @@
+"""Notices: messages a feature owes a chat (a rate alert, a new story on a followed topic),
+delivered exactly once across processes, within the bot's send budget.
+
+Usage (for a feature such as rate alerts or followed topics):
+
+1. Enqueue: when your feature detects an event, in your own transaction::
+
+       from storage.notices import add_notice
+       new = await add_notice(session, "alert", f"alert:{alert_id}:{crossing}", chat_id,
+                              {"alert": alert_id, "rate": "521.40"}, now)
+
+   The key is unique across kinds (prefix it with your kind): whoever inserts it owns the
+   notice, so two processes detecting the same event make one notice. The payload is JSON.
+
+2. Describe your kind once: a ``NoticeKind`` with its name, a composer and, optionally, hooks::
+
+       async def compose(session, chat: ChatNotices, now) -> list[OutgoingNotice]:
+           ...  # chat.language is set and current (``_()`` speaks it); chat.timezone a name
+           return [OutgoingNotice(html, chat.ids)]  # one message may cover several notices
+
+       ALERTS = NoticeKind("alert", compose, on_unreachable=stop_alerts, on_migrated=move_alerts,
+                           detect=find_crossings)
+
+   The composer gets an open session (read what you need; do not commit), the chat's
+   claimed notices (oldest first, ``ChatNotices.notices``, each with its ``payload``) and the
+   moment of the pass. It returns the messages to send, in order, each with Telegram HTML
+   (escaped, at most 4096 characters), an optional inline keyboard and the ids of the
+   notices it covers. A claimed notice no message covers is dropped (say, its alert was
+   deleted meanwhile). ``on_unreachable(session, chat_id, now)`` runs when the chat blocked
+   the bot or is gone: stop your feature for that chat there. ``on_migrated(session,
+   old_id, new_id)`` runs when a group became a supergroup: move your rows. Both run in the
+   pass's transaction that drops or moves the notices; neither commits. ``detect(session,
+   now) -> int`` (optional) finds new events and enqueues their notices; the job runs it
+   before each pass, in a transaction of its own.
+
+3. Register it for ``newsbot run`` where the Application is built (``bot.app``)::
+
+       register_notice_kind(app, ALERTS)   # bot.notice_kinds
+
+   and offer ``newsbot alert run-due`` in ``bot.cli.build_parser`` with
+   ``add_run_due_command(sub, "alert", "bot.alerts:ALERTS", help="rate alerts")``
+   (``bot.notice_command``).
+
+What each Telegram answer does (read by ``bot.bulk_send``, as for the digests): accepted:
+sent (group commit); 429: every sender pauses, short waits are waited out, a long one puts
+the chat's notices back for after it (not an attempt); 403 or "chat not found": the kind's
+``on_unreachable``, the chat's pending notices of the kind dropped, the chat marked
+unreachable; a migrated group: the chat row is copied to the new id, the kind's
+``on_migrated`` runs, the notices move, the digest's subscription moves (``storage
+.deliveries.move_chat``, which then deletes the old row if it had one), and the message goes
+to the new id; any other 400: that message's notices fail; network trouble: put back, at most
+``MAX_ATTEMPTS`` claims.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.bulk_send import Answer, HtmlSender, send_within_budget
+from bot.notice_kinds import NoticeKind as NoticeKind
+from bot.notice_kinds import OutgoingNotice as OutgoingNotice
+from bot.send_budget import PROCESS_BUDGET, Budget
+from core.schedule_words import zone_from_name
+from locales import use_language
+from storage import notices
+from storage.chats import copy_chat, set_chat_unreachable
+from storage.deliveries import move_chat
+from storage.notices import ChatNotices
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
+MAX_ATTEMPTS = 5
+RETRY_LATER = timedelta(minutes=1)
+CLAIM_CHATS = 50  # chats claimed per transaction
+WORKERS = 16  # chats being sent to at once
+
+
+@dataclass
+class NoticeReport:
+    """What one pass of one kind did (counts of notices, except ``messages``)."""
+
+    kind: str
+    claimed: int = 0
+    sent: int = 0
+    messages: int = 0
+    put_back: int = 0
+    failed: int = 0
+    dropped: int = 0
+    unreachable: int = 0
+    moved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for logs and the CLI."""
+        return (
+            f"{self.kind} notices: {self.claimed} claimed, {self.sent} sent in "
+            f"{self.messages} messages, {self.put_back} put back, {self.failed} failed, "
+            f"{self.dropped} dropped ({self.unreachable} chats unreachable), "
+            f"{self.moved} chats moved"
+        )
+
+
+class NoticePass:
+    """One pass of one kind: claim chats' notices, compose, send within the budget, mark.
+
+    Args:
+        sessions: The store.
+        kind: The notices' kind.
+        send: Sends one HTML message (``bot.bulk_send.telegram_sender``).
+        now: The moment of the pass.
+        default_language: The language of chats that chose none.
+        default_zone: The time zone of chats that chose none.
+        budget: The bot's send budget.
+        workers: Chats sent to at once.
+        batch: Chats claimed per transaction.
+        lease: How long a claim holds.
+        sleep: How to wait out a short 429 (tests pass a fake one).
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        kind: NoticeKind,
+        send: HtmlSender,
+        now: datetime,
+        *,
+        default_language: str,
+        default_zone: str,
+        budget: Budget = PROCESS_BUDGET,
+        workers: int = WORKERS,
+        batch: int = CLAIM_CHATS,
+        lease: timedelta = LEASE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the moment of a pass must be aware")
+        self.sessions = sessions
+        self.kind = kind
+        self.send = send
+        self.now = now.astimezone(UTC)
+        self.default_language = default_language
+        self.default_zone = default_zone
+        self.budget = budget
+        self.workers = max(1, workers)
+        self.batch = max(1, batch)
+        self.lease = lease
+        self.sleep = sleep
+        self.token = uuid.uuid4().hex
+        self.report = NoticeReport(kind.name)
+        self._queue: asyncio.Queue[ChatNotices | None] = asyncio.Queue(maxsize=2 * self.batch)
+        self._sent: list[tuple[int, str]] = []
+        self._sent_ready = asyncio.Event()
+        self._closing = False
+        self._started = time.monotonic()
+
+    def _moment(self) -> datetime:
+        """``now`` moved on by the time the pass has run, so late claims get a full lease."""
+        return self.now + timedelta(seconds=time.monotonic() - self._started)
+
+    async def run(self) -> NoticeReport:
+        """Deliver every takeable notice of the kind; return what happened."""
+        async with self.sessions() as session:
+            if not await notices.has_takeable(session, self.kind.name, self._moment()):
+                return self.report  # most minutes: one query and done
+        marker = asyncio.create_task(self._mark_sent_loop())
+        workers = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        try:
+            await self._produce()
+        except asyncio.CancelledError:
+            # Stopping: claims not yet sent stay claimed until their lease runs out; sends
+            # under way finish and are marked below, so a restart repeats none of them.
+            self._drop_queued()
+            raise
+        finally:
+            closing = asyncio.ensure_future(self._close(workers, marker))
+            try:
+                await asyncio.shield(closing)
+            except asyncio.CancelledError:
+                self._drop_queued()
+                await closing
+                raise
+        return self.report
+
+    async def _close(self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]) -> None:
+        for _ in workers:
+            await self._queue.put(None)
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._closing = True
+        self._sent_ready.set()
+        await marker
+
+    def _drop_queued(self) -> None:
+        stops = 0
+        while not self._queue.empty():
+            stops += self._queue.get_nowait() is None
+        for _ in range(stops):
+            self._queue.put_nowait(None)
+
+    async def _produce(self) -> None:
+        while True:
+            async with self.sessions() as session, session.begin():
+                claimed = await notices.claim_chats(
+                    session, self.kind.name, self.token, self._moment(), self.lease, self.batch
+                )
+            if not claimed:
+                return
+            for chat in claimed:
+                self.report.claimed += len(chat.notices)
+                await self._queue.put(chat)
+
+    async def _work(self) -> None:
+        while (chat := await self._queue.get()) is not None:
+            try:
+                await self._deliver(chat)
+            except Exception as exc:
+                # Left claimed: the lease runs out and a later pass tries again (an attempt).
+                log.exception("%s notices for chat %d failed", self.kind.name, chat.chat_id)
+                self.report.errors.append(f"{chat.chat_id}: {exc}")
+
+    async def _deliver(self, chat: ChatNotices) -> None:
+        worn = [n.id for n in chat.notices if n.attempts > MAX_ATTEMPTS]
+        if worn:
+            await self._fail(worn, f"gave up after {MAX_ATTEMPTS} attempts")
+            chat = replace(chat, notices=tuple(n for n in chat.notices if n.id not in worn))
+            if not chat.notices:
+                return
+        language = chat.language or self.default_language
+        # A zone name the tz database does not know (stored long ago) reads as the default.
+        known = chat.timezone is not None and zone_from_name(chat.timezone) is not None
+        chat = replace(
+            chat, language=language, timezone=chat.timezone if known else self.default_zone
+        )
+        use_language(language)
+        async with self.sessions() as session:
+            messages = await self.kind.compose(session, chat, self.now)
+        owned = set(chat.ids)
+        covered = {i for message in messages for i in message.notice_ids if i in owned}
+        if owned - covered:
+            await self._fail(sorted(owned - covered), "left out by the composer", dropped=True)
+        chat_id = chat.chat_id
+        for index, message in enumerate(messages):
+            ids = [i for i in message.notice_ids if i in owned]
+            if not ids:
+                continue
+            owned -= set(ids)
+
+            async def send(target: int, message: OutgoingNotice = message) -> None:
+                await self.send(target, message.html, message.keyboard)
+
+            outcome = await send_within_budget(
+                send, chat_id, self.budget, sleep=self.sleep, move=self._move
+            )
+            chat_id = outcome.chat_id
+            rest = ids + [i for m in messages[index + 1 :] for i in m.notice_ids if i in owned]
+            if outcome.answer is Answer.SENT:
+                self._sent.extend((i, self.token) for i in ids)
+                self._sent_ready.set()
+                self.report.sent += len(ids)
+                self.report.messages += 1
+            elif outcome.answer is Answer.REJECTED:
+                await self._fail(ids, outcome.reason)
+            elif outcome.answer is Answer.UNREACHABLE:
+                await self._unreachable(chat_id, rest, outcome.reason)
+                return
+            else:
+                flooded = outcome.answer is Answer.FLOODED
+                wait = max(outcome.wait, RETRY_LATER.total_seconds())
+                later = self._moment() + (timedelta(seconds=wait) if flooded else RETRY_LATER)
+                await self._put_back(rest, later, outcome.reason, counts=not flooded)
+                return
+
+    async def _mark_sent_loop(self) -> None:
+        while True:
+            await self._sent_ready.wait()
+            self._sent_ready.clear()
+            held, self._sent = self._sent, []
+            if held:
+                await self._mark_sent(held)
+            if self._closing and not self._sent:
+                return
+
+    async def _mark_sent(self, held: list[tuple[int, str]]) -> None:
+        for attempt in range(1, 4):
+            try:
+                async with self.sessions() as session, session.begin():
+                    await notices.mark_sent(session, held, self._moment())
+                return
+            except Exception:
+                if attempt == 3:
+                    # Delivered but still claimed: the lease runs out and they repeat.
+                    log.exception("could not mark %d sent notices; they may repeat", len(held))
+                    return
+                await asyncio.sleep(0.2 * attempt)
+
+    async def _fail(self, ids: Sequence[int], reason: str, *, dropped: bool = False) -> None:
+        status = notices.DROPPED if dropped else notices.FAILED
+        log.warning("%s notices %s %s: %s", self.kind.name, list(ids), status, reason)
+        async with self.sessions() as session, session.begin():
+            done = await notices.mark_failed(session, ids, self.token, reason, status=status)
+        if dropped:
+            self.report.dropped += done
+        else:
+            self.report.failed += done
+
+    async def _put_back(
+        self, ids: Sequence[int], not_before: datetime, reason: str, *, counts: bool
+    ) -> None:
+        log.info("%s notices %s put back: %s", self.kind.name, list(ids), reason)
+        async with self.sessions() as session, session.begin():
+            done = await notices.put_back(
+                session, ids, self.token, not_before, reason, counts_as_attempt=counts
+            )
+        self.report.put_back += done
+
+    async def _unreachable(self, chat_id: int, held: Sequence[int], reason: str) -> None:
+        log.warning("chat %d cannot be written to (%s): %s stops", chat_id, reason, self.kind.name)
+        async with self.sessions() as session, session.begin():
+            if self.kind.on_unreachable is not None:
+                await self.kind.on_unreachable(session, chat_id, self.now)
+            await set_chat_unreachable(session, chat_id, self.now)
+            # What this pass holds by id: notices it sent a moment ago are still claimed
+            # until the marker writes them, and must end up "sent", not dropped.
+            done = await notices.mark_failed(
+                session, held, self.token, reason, status=notices.DROPPED
+            )
+            done += await notices.drop_chat_notices(session, chat_id, reason, kind=self.kind.name)
+        self.report.dropped += done
+        self.report.unreachable += 1
+
+    async def _move(self, old_id: int, new_id: int) -> bool:
+        log.info("chat %d became supergroup %d: moving its notices", old_id, new_id)
+        async with self.sessions() as session, session.begin():
+            # The kind's rows move once the new chat row exists and before the digest's
+            # move may delete the old one (rows referring to it would go with it).
+            await copy_chat(session, old_id, new_id)
+            if self.kind.on_migrated is not None:
+                await self.kind.on_migrated(session, old_id, new_id)
+            await notices.move_chat_notices(session, old_id, new_id)
+            await move_chat(session, old_id, new_id)  # the digest's subscription too
+        self.report.moved += 1
+        return True
+
+
+async def run_notice_pass(
+    sessions: async_sessionmaker[AsyncSession],
+    kind: NoticeKind,
+    send: HtmlSender,
+    now: datetime,
+    *,
+    default_language: str,
+    default_zone: str,
+    budget: Budget = PROCESS_BUDGET,
+    **options: object,
+) -> NoticeReport:
+    """One pass of ``kind`` at ``now`` (see ``NoticePass``); ``options`` go to it."""
+    notice_pass = NoticePass(
+        sessions,
+        kind,
+        send,
+        now,
+        default_language=default_language,
+        default_zone=default_zone,
+        budget=budget,
+        **options,  # type: ignore[arg-type]
+    )
+    return await notice_pass.run()
