@@ -23,9 +23,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.admin_fetch import AdminFetch
+from bot.alerts import alert_kind
 from bot.fair_processor import FairUpdateProcessor
 from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
+from bot.notice_kinds import register_notice_kind
 from bot.retry import RetryingLimiter
 from bot.settings import Settings
 from bot.store import open_store
@@ -198,6 +200,8 @@ def build_application(
     for handler, group in _handlers(frozenset(settings.admin_ids)):
         app.add_handler(handler, group)
     app.add_error_handler(on_error)
+    # Rate alerts reach chats as notices, checked after each fetch and every minute.
+    register_notice_kind(app, alert_kind(settings))
     return app
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from storage.notices import add_notice
 
 from core.alerts import DatedRate, follow_rates
 from core.exchange import MissingRate
@@ -29,11 +28,12 @@ from services.alerts import pair_rate
 from storage.alerts import (
     Alert,
     advance_seen,
-    list_all_alerts,
+    list_alerts_due,
     list_rate_dates,
     list_unreachable_chats,
     set_alert_state,
 )
+from storage.notices import add_notice
 from storage.rates import list_current_rates
 
 ALERT_KIND = "alert"
@@ -114,61 +114,68 @@ async def _rates_of(alert: Alert, days: Iterable[date], by_day: _RatesByDay) -> 
     return found
 
 
-async def check_alerts(
-    sessions: async_sessionmaker[AsyncSession], *, now: datetime, today: date
-) -> CheckReport:
+async def check_alerts_in(session: AsyncSession, *, now: datetime, today: date) -> CheckReport:
     """Check every alert against the rates stored since it last looked; queue a notice
-    for each crossing (none for chats marked unreachable: their alerts move on quietly).
+    for each crossing (none for chats marked unreachable: their alerts move on quietly,
+    and speak again once the chat writes to the bot). The caller owns the transaction:
+    the notices' job runs this as its ``detect`` in one of its own.
 
     Args:
-        sessions: The store.
+        session: An open session in a transaction.
         now: When the pass runs (the notices' time).
         today: The operator's today: later-dated figures wait for their day.
     """
     report = CheckReport()
-    async with sessions() as session, session.begin():
-        alerts = await list_all_alerts(session)
-        report.alerts = len(alerts)
-        if not alerts:
-            return report
-        currencies = {code for alert in alerts for code in (alert.base, alert.quote)} - {"USD"}
-        oldest = min(alert.seen_as_of for alert in alerts)
-        dates = await list_rate_dates(session, currencies, oldest, today)
-        if not dates:
-            return report
-        report.days = sorted({day for days in dates.values() for day in days})
-        unreachable = await list_unreachable_chats(session, (a.chat_id for a in alerts))
-        by_day = _RatesByDay(session)
-        quiet: dict[tuple[date, date], list[int]] = {}
-        for alert in alerts:
-            days = _days_of(alert, dates)
-            if not days:
-                continue
-            report.checked += 1
-            outcome = follow_rates(
-                alert.direction, alert.level, alert.armed, await _rates_of(alert, days, by_day)
-            )
-            if outcome.crossing is None and outcome.armed == alert.armed:
-                quiet.setdefault((alert.seen_as_of, days[-1]), []).append(alert.id)
-                continue
-            fired = alert.fired + (1 if outcome.crossing is not None else 0)
-            if not await set_alert_state(
-                session, alert, armed=outcome.armed, fired=fired, seen_as_of=days[-1]
-            ):
-                report.lost_races += 1
-                continue
-            if outcome.crossing is None:
-                report.rearmed += 1
-                continue
-            report.fired += 1
-            if alert.chat_id in unreachable:
-                report.skipped_unreachable += 1
-                continue
-            payload = alert_payload(alert, outcome.crossing, fired)
-            if await add_notice(
-                session, ALERT_KIND, alert_key(alert.id, fired), alert.chat_id, payload, now
-            ):
-                report.queued += 1
-        for (was, seen), ids in quiet.items():
-            await advance_seen(session, ids, was, seen)
+    alerts = await list_alerts_due(session, today)
+    report.alerts = len(alerts)
+    if not alerts:
+        return report
+    currencies = {code for alert in alerts for code in (alert.base, alert.quote)} - {"USD"}
+    oldest = min(alert.seen_as_of for alert in alerts)
+    dates = await list_rate_dates(session, currencies, oldest, today)
+    if not dates:
+        return report
+    report.days = sorted({day for days in dates.values() for day in days})
+    unreachable = await list_unreachable_chats(session, (a.chat_id for a in alerts))
+    by_day = _RatesByDay(session)
+    quiet: dict[tuple[date, date], list[int]] = {}
+    for alert in alerts:
+        days = _days_of(alert, dates)
+        if not days:
+            continue
+        report.checked += 1
+        outcome = follow_rates(
+            alert.direction, alert.level, alert.armed, await _rates_of(alert, days, by_day)
+        )
+        if outcome.crossing is None and outcome.armed == alert.armed:
+            quiet.setdefault((alert.seen_as_of, days[-1]), []).append(alert.id)
+            continue
+        fired = alert.fired + (1 if outcome.crossing is not None else 0)
+        if not await set_alert_state(
+            session, alert, armed=outcome.armed, fired=fired, seen_as_of=days[-1]
+        ):
+            report.lost_races += 1
+            continue
+        if outcome.crossing is None:
+            report.rearmed += 1
+            continue
+        report.fired += 1
+        if alert.chat_id in unreachable:
+            report.skipped_unreachable += 1
+            continue
+        payload = alert_payload(alert, outcome.crossing, fired)
+        if await add_notice(
+            session, ALERT_KIND, alert_key(alert.id, fired), alert.chat_id, payload, now
+        ):
+            report.queued += 1
+    for (was, seen), ids in quiet.items():
+        await advance_seen(session, ids, was, seen)
     return report
+
+
+async def check_alerts(
+    sessions: async_sessionmaker[AsyncSession], *, now: datetime, today: date
+) -> CheckReport:
+    """``check_alerts_in`` in a transaction of its own."""
+    async with sessions() as session, session.begin():
+        return await check_alerts_in(session, now=now, today=today)

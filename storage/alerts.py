@@ -8,9 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.alerts import Direction
 from storage.models import AlertRow, ChatRow, RateRow
@@ -220,3 +221,29 @@ async def lock_chat(session: AsyncSession, chat_id: int, kind: str) -> None:
 
     await add_chat_if_missing(session, chat_id, kind)
     await session.execute(update(ChatRow).where(ChatRow.id == chat_id).values(kind=ChatRow.kind))
+
+
+async def list_alerts_due(session: AsyncSession, today: date) -> list[Alert]:
+    """Alerts with a stored rate of either currency dated after the newest they have seen
+    and not after ``today``: the only ones a check pass has to read (one indexed query, so
+    a pass every minute costs next to nothing when no rate is new)."""
+    rate = aliased(RateRow)
+    newer = (
+        select(rate.id)
+        .where(
+            or_(rate.currency == AlertRow.base, rate.currency == AlertRow.quote),
+            rate.as_of > AlertRow.seen_as_of,
+            rate.as_of <= today,
+        )
+        .exists()
+    )
+    query = select(AlertRow).where(newer).order_by(AlertRow.id)
+    return [_to_alert(row) for row in (await session.execute(query)).scalars()]
+
+
+async def list_alert_ids(session: AsyncSession, chat_id: int, alert_ids: Iterable[int]) -> set[int]:
+    """Those of ``alert_ids`` that still exist in the chat."""
+    query = select(AlertRow.id).where(
+        AlertRow.chat_id == chat_id, AlertRow.id.in_(list(set(alert_ids)))
+    )
+    return set((await session.execute(query)).scalars())
