@@ -27,7 +27,7 @@ from handlers.render_alerts import (
 )
 from handlers.render_money import render_missing_rate
 from handlers.reply import command_args, pressed_button, reply_html
-from handlers.subscribe import refuse_in_group
+from handlers.subscribe import keep_reply_language, refuse_in_group
 from services.alerts import (
     AlertSet,
     LevelTooFar,
@@ -77,6 +77,9 @@ async def answer_alert_request(update: Update, context: BotContext, request: Ale
         today=context.bot_data.today(chat_zone(context)),
     )
     if isinstance(outcome, AlertSet):
+        # The alert speaks without an update to read the language from: keep today's.
+        async with context.bot_data.sessions() as session, session.begin():
+            await keep_reply_language(session, context, chat.id)
         text = render_alert_set(outcome)
     elif isinstance(outcome, TooManyAlerts):
         text = render_too_many(outcome)

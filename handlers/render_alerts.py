@@ -227,7 +227,7 @@ def render_fired(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | N
     ).format(pair=pair_words(base, quote), level=exact(level))
     change = rate - set_rate
     percent = change / set_rate * 100 if set_rate else Decimal(0)
-    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
     lines = [
         f"<b>{escape(title)}</b>",
         f"<b>1 {escape(base)} = {escape(format_cross_rate(rate))} {escape(quote)}</b>",
