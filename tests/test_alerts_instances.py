@@ -48,7 +48,7 @@ async def _set_alerts(sessions: async_sessionmaker[AsyncSession]) -> None:
                     Decimal("472.31"),
                     SET_DAY,
                     SET_DAY,
-                ),  # fmt: skip
+                ),
                 datetime(2026, 11, 27, tzinfo=UTC),
             )
     await store_rates(sessions, NEXT_DAY, KZT="481.00")
