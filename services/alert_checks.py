@@ -85,16 +85,25 @@ def alert_payload(alert: Alert, crossing: DatedRate, number: int) -> dict[str, s
 
 
 class _RatesByDay:
-    """The current rates as they stood on each day, read once per day per pass."""
+    """The pairs' rates as they stood on each day, read once per day and pair per pass."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.days: dict[date, dict[str, RateQuote]] = {}
+        self.pairs: dict[tuple[date, str, str], DatedRate | None] = {}
 
-    async def on(self, day: date) -> dict[str, RateQuote]:
-        if day not in self.days:
-            self.days[day] = await list_current_rates(self.session, day)
-        return self.days[day]
+    async def pair_on(self, day: date, base: str, quote: str) -> DatedRate | None:
+        key = (day, base, quote)
+        if key not in self.pairs:
+            if day not in self.days:
+                self.days[day] = await list_current_rates(self.session, day)
+            found = pair_rate(self.days[day], base, quote)
+            self.pairs[key] = (
+                None
+                if isinstance(found, MissingRate)
+                else DatedRate(found.as_of or day, found.rate, found.origin)
+            )
+        return self.pairs[key]
 
 
 def _days_of(alert: Alert, dates: dict[str, list[date]]) -> list[date]:
@@ -105,13 +114,8 @@ def _days_of(alert: Alert, dates: dict[str, list[date]]) -> list[date]:
 
 
 async def _rates_of(alert: Alert, days: Iterable[date], by_day: _RatesByDay) -> list[DatedRate]:
-    found: list[DatedRate] = []
-    for day in days:
-        conversion = pair_rate(await by_day.on(day), alert.base, alert.quote)
-        if isinstance(conversion, MissingRate):
-            continue
-        found.append(DatedRate(conversion.as_of or day, conversion.rate, conversion.origin))
-    return found
+    found = [await by_day.pair_on(day, alert.base, alert.quote) for day in days]
+    return [rate for rate in found if rate is not None]
 
 
 async def check_alerts_in(session: AsyncSession, *, now: datetime, today: date) -> CheckReport:
