@@ -136,5 +136,8 @@ async def answer_if_alert_text(update: Update, context: BotContext, text: str) -
             return False
         await reply_html(update, context, render_alert_failure(request))
         return True
+    # Without "above", "дороже", "oshsa"... it may be a conversion ("tell me 100 usd in kzt").
+    if request.direction is None:
+        return False
     await answer_alert_request(update, context, request)
     return True

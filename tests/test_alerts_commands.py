@@ -126,10 +126,15 @@ async def test_natural_forms_in_free_text(
         assert len(await stored_alerts(sessions)) == 1
 
 
-async def test_free_text_with_a_trigger_word_but_no_alert_is_a_question(bank: Bench) -> None:
+async def test_free_text_with_a_trigger_word_but_no_alert_is_read_as_before(bank: Bench) -> None:
     reply = only(await bank.chat.send("tell me about milk prices"))
     assert "🔔" not in reply.text
+    # No direction: not an alert; the text goes the way it went before alerts existed.
+    other = only(await bank.chat.send("tell me 100 usd in kzt"))
+    assert "🔔" not in other.text and "Alert" not in other.text
     assert await stored_alerts(bank.sessions) == []
+    botched = only(await bank.chat.send("сообщи когда доллар дороже 520 долларов"))
+    assert "Both currencies are the same" in botched.text
 
 
 @pytest.mark.parametrize(

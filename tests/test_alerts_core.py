@@ -22,6 +22,8 @@ from core.alerts import (
     rearm_line,
     starts_armed,
 )
+from handlers.start import help_examples
+from locales import LANGUAGES, in_language
 
 D0 = date(2026, 11, 27)
 
@@ -122,6 +124,14 @@ def test_requests_in_every_language(
 def test_bad_requests_name_their_problem(text: str, reason: str) -> None:
     parsed = parse_alert_request(text)
     assert isinstance(parsed, AlertParseFailure) and parsed.reason == reason
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_help_example_of_each_language_is_an_alert(lang: str) -> None:
+    with in_language(lang):
+        example = dict((cmd.split()[0], cmd) for cmd, _what in help_examples())["/alert"]
+    parsed = parse_alert_request(example.removeprefix("/alert "))
+    assert isinstance(parsed, AlertRequest) and parsed.direction == "above", (lang, example)
 
 
 def test_removal_and_the_cheap_trigger() -> None:
