@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from locales import translation
 from tests.alert_support import store_rates, stored_alerts
 from tests.bot_bench import Bench, only, running_bot
 
@@ -209,3 +210,42 @@ async def test_settings_shows_the_number_of_alerts(bank: Bench) -> None:
     only(await bank.chat.send("/alert usd kzt above 520"))
     settings = only(await bank.chat.send("/settings"))
     assert "Rate alerts: 1 of 10 (/alerts)" in settings.text
+
+
+BAD_IN_EVERY_FIELD = [
+    ("usd kzt > 0", "The level must be above zero, not “{fragment}”.", "0"),
+    (
+        "usd kzt > 12,34,567",
+        "“{fragment}” is not a level I can read: one number, like 520 or 139.5.",
+        "12,34,567",
+    ),
+    ("usd xyz > 500", "I do not know the currency “{fragment}”.", "xyz"),
+    (
+        "usd usd > 500",
+        "Both currencies are the same (“{fragment}”): name two different ones.",
+        "usd",
+    ),
+    ("usd kzt > 500 <", "Say above or below, not both.", ""),
+    ("usd kzt", "I found no level to watch.", ""),
+]
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "uz"])
+async def test_bad_input_is_explained_in_the_reader_s_language(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], language: str
+) -> None:
+    await store_rates(sessions, DAY, KZT="472.31")
+    catalog = translation(language)
+    usage = catalog.gettext(
+        "Usage: /alert FROM TO above|below LEVEL, e.g. /alert usd kzt above 520 or "
+        "/alert kgs uzs below 139. /alerts lists this chat's alerts; /alert off 1 "
+        "deletes the first."
+    )
+    async with running_bot(database_url, sessions, demo=False, language_code=language) as bench:
+        for typed, msgid, fragment in BAD_IN_EVERY_FIELD:
+            reply = only(await bench.chat.send(f"/alert {typed}"))
+            assert reply.text == f"{catalog.gettext(msgid).format(fragment=fragment)}\n{usage}"
+        far = only(await bench.chat.send("/alert usd kzt > 5200"))
+        assert "/alert usd kzt above 520" in far.text and "50%" in far.text
+        assert far.text != "" and "is more than" not in far.text
+        assert await stored_alerts(sessions) == []
