@@ -58,3 +58,13 @@ def test_run_due_needs_a_token_and_a_good_moment(
     with pytest.raises(SystemExit) as stopped:
         main(["alerts"])
     assert stopped.value.code == 2
+
+
+def test_newsbot_run_delivers_the_alert_kind() -> None:
+    from bot.app import build_application
+    from bot.notice_kinds import notice_kinds
+    from bot.settings import load_settings
+
+    app = build_application(load_settings(database_url="sqlite:///unused.db"))
+    kind = notice_kinds(app).kinds["alert"]
+    assert kind.detect is not None and kind.on_migrated is not None
