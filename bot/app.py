@@ -23,6 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.admin_fetch import AdminFetch
+from bot.alerts import alert_kind
 from bot.fair_processor import FairUpdateProcessor
 from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
@@ -33,6 +34,7 @@ from bot.store import open_store
 from bot.topic_notices import topic_kind
 from bot.update_log import MEASURED_CONTEXT_TYPES, UpdateLoggingApplication
 from handlers.admin import cmd_fetch, cmd_stats
+from handlers.alerts import cmd_alert, cmd_alerts, on_alert_delete_button
 from handlers.chart import cmd_chart, on_chart_button
 from handlers.chats import on_any_update
 from handlers.context import BotContext, ChatState, Services
@@ -108,6 +110,8 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (CommandHandler("follow", cmd_follow, _NEW), 0),
         (CommandHandler("following", cmd_following, _NEW), 0),
         (CommandHandler("unfollow", cmd_unfollow, _NEW), 0),
+        (CommandHandler("alert", cmd_alert, _NEW), 0),
+        (CommandHandler("alerts", cmd_alerts, _NEW), 0),
         # Before the unknown-command handler: anyone else gets exactly its answer.
         (CommandHandler("stats", cmd_stats, admins), 0),
         (CommandHandler("fetch", cmd_fetch, admins), 0),
@@ -118,6 +122,7 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (CallbackQueryHandler(on_news_page, r"^news:[0-9]{1,5}(:[A-Z]{2})?$"), 0),
         (CallbackQueryHandler(on_more_about_country, r"^cmore:[A-Z]{2}:[0-9]{1,5}$"), 0),
         (CallbackQueryHandler(on_country_button, r"^country:[A-Z]{2}$"), 0),
+        (CallbackQueryHandler(on_alert_delete_button, r"^alert:del:[0-9]{1,12}$"), 0),
         (CallbackQueryHandler(on_settings_button, r"^set:(lang|tz|time|cty|main)$"), 0),
         (
             CallbackQueryHandler(
@@ -211,6 +216,8 @@ def build_application(
     # Notices newsbot run delivers (bot.notice_job): new stories on followed topics.
     register_notice_kind(app, topic_kind())
     app.add_error_handler(on_error)
+    # Rate alerts reach chats as notices, checked after each fetch and every minute.
+    register_notice_kind(app, alert_kind(settings))
     return app
 
 

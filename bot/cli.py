@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from bot.notice_command import add_run_due_command
 from bot.settings import SUPPORTED_LANGUAGES, SettingsError, load_settings
 
 EXIT_USAGE = 2
@@ -207,8 +208,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_due.set_defaults(handler=_lazy("bot.digest_command:cmd_digest_run_due"))
 
-    from bot.notice_command import add_run_due_command
-
     follow = add_run_due_command(
         sub, "follow", "bot.topic_notices:topic_kind", help="followed topics (/follow)"
     )
@@ -219,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=_lazy("bot.follow_command:cmd_follow_list"))
+    # `newsbot alerts run-due` (bot.notice_command) and `newsbot alerts list`.
+    alerts = add_run_due_command(
+        sub, "alerts", "bot.alerts:alert_kind", help="rate alerts (list, run-due)"
+    )
+    alerts_list = alerts.add_parser(
+        "list",
+        help="every chat's alerts, for operators",
+        description="Examples: newsbot alerts list; newsbot alerts list --json",
+    )
+    alerts_list.add_argument("--json", action="store_true", help="print JSON")
+    alerts_list.set_defaults(handler=_lazy("bot.alerts:cmd_alerts_list"))
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)

@@ -21,6 +21,7 @@ from core.telegram_text import escape
 from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
 from handlers.names import country_name, language_named, zone_city
+from handlers.render_alerts import alerts_count_line
 from handlers.render_subscription import subscription_lines, zone_words
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
 from handlers.subscribe import (
@@ -30,6 +31,7 @@ from handlers.subscribe import (
     refuse_in_group,
 )
 from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
+from services.alerts import count_alerts
 from storage.chats import set_chat_language, set_chat_timezone
 from storage.subscriptions import (
     get_subscription,
@@ -93,8 +95,9 @@ async def _settings_html(
     chat = update.effective_chat
     zone, zone_name = chat_zone(context), chat_zone_name(context)
     now = context.bot_data.clock()
-    subscription, delivered = None, False
+    subscription, delivered, alerts = None, False, 0
     if chat is not None:
+        alerts = await count_alerts(context.bot_data.sessions, chat.id)
         async with context.bot_data.sessions() as session:
             subscription = await get_subscription(session, chat.id)
             if subscription is not None:
@@ -105,6 +108,7 @@ async def _settings_html(
         escape(_("Language: {language}").format(language=NATIVE_NAMES[current_language()])),
         escape(_("Time zone: {zone}").format(zone=zone_words(zone_name, zone, now))),
         *subscription_lines(subscription, zone_name, zone, now, delivered),
+        alerts_count_line(alerts),
         "",
         escape(_("Or type a change, e.g. /settings tz +6, /settings time 08:30.")),
     ]

@@ -30,6 +30,8 @@ def command_menu() -> list[BotCommand]:
         BotCommand("follow", _("Follow a topic, e.g. Rogun")),
         BotCommand("following", _("Topics this chat follows")),
         BotCommand("unfollow", _("Stop following a topic, e.g. 1")),
+        BotCommand("alert", _("Rate alert, e.g. usd kzt above 520")),
+        BotCommand("alerts", _("This chat's rate alerts")),
         BotCommand("help", _("Every command with an example")),
     ]
 
@@ -64,6 +66,11 @@ def help_examples() -> list[tuple[str, str]]:
         (_("/follow gas prices kz"), _("each new story about a topic, in any language")),
         ("/following", _("the topics this chat follows")),
         (_("/unfollow 1"), _("stop following topic 1")),
+        (
+            _("/alert usd kzt above 520"),
+            _("a message when the official rate crosses a level"),
+        ),
+        ("/alerts", _("this chat's rate alerts, with delete buttons")),
         ("/start", _("the greeting and the main buttons")),
         ("/help", _("this list")),
     ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
+from core.alert_words import mentions_alert
 from core.countries import country_named_alone
 from core.money import ConversionRequest, parse_conversion
+from handlers.alerts import answer_if_alert_text
 from handlers.context import BotContext
 from handlers.country import answer_country
 from handlers.money import answer_conversion
@@ -34,6 +36,9 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         return
     text = (message.text or "").strip() if message else ""
     if not text:
+        return
+    # "сообщи, когда доллар будет дороже 520 тенге": one set lookup per word first.
+    if mentions_alert(text) and await answer_if_alert_text(update, context, text):
         return
     request = parse_conversion(text)
     if isinstance(request, ConversionRequest):

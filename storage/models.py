@@ -318,3 +318,29 @@ class NoticeRow(Base):
 
     # A pass looks for one kind's pending and claimed rows.
     __table_args__ = (Index("ix_notices_kind_status", "kind", "status"),)
+
+
+class AlertRow(Base):
+    """A chat's rate alert: ``quote`` per 1 ``base`` crossing ``level`` (``core.alerts``).
+
+    No foreign key to ``chats``: a group that moves to a supergroup id keeps its alerts
+    even when the digest's move deletes the old chat row first.
+    ``seen_as_of`` is the newest rate date of either currency the alert has been checked
+    against; ``fired`` counts crossings reported, so ``alert:<id>:<fired>`` names each one.
+    """
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    base: Mapped[str] = mapped_column(String(3))
+    quote: Mapped[str] = mapped_column(String(3))
+    direction: Mapped[str] = mapped_column(String(5))
+    level: Mapped[Decimal] = mapped_column(ExactDecimal)
+    armed: Mapped[bool] = mapped_column(Boolean)
+    # The pair's rate when the alert was set, for "change since then".
+    set_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    set_as_of: Mapped[date] = mapped_column(Date)
+    seen_as_of: Mapped[date] = mapped_column(Date)
+    fired: Mapped[int] = mapped_column(Integer, server_default="0")
+    created: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

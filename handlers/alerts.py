@@ -1,0 +1,143 @@
+"""/alert, /alerts, the delete button, and alert requests in free text."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core.alert_request import (
+    AlertParseFailure,
+    AlertRequest,
+    is_removal,
+    parse_alert_request,
+    parse_removal,
+)
+from core.exchange import Conversion
+from handlers.context import BotContext, chat_zone
+from handlers.money import current_rates
+from handlers.render_alerts import (
+    alert_list_markup,
+    alert_usage,
+    render_alert_failure,
+    render_alert_list,
+    render_alert_set,
+    render_deleted,
+    render_removal_usage,
+    render_too_far,
+    render_too_many,
+)
+from handlers.render_money import render_missing_rate
+from handlers.reply import command_args, pressed_button, reply_html
+from handlers.subscribe import keep_reply_language, refuse_in_group
+from services.alerts import (
+    AlertSet,
+    LevelTooFar,
+    NoPairRate,
+    TooManyAlerts,
+    delete_by_id,
+    delete_numbered,
+    list_alerts,
+    pair_rate,
+    set_alert,
+)
+
+# Failures that show a person meant an alert in free text; the others ("no level", "no
+# pair") are ordinary sentences that happen to hold a word like "tell".
+_MEANT_AS_ALERT = frozenset(
+    {"bad_level", "not_positive", "too_large", "same_currency", "too_many_currencies"}
+)
+
+
+async def cmd_alert(update: Update, context: BotContext) -> None:
+    """Set an alert (``/alert usd kzt above 520``) or delete one (``/alert off 2``)."""
+    words = command_args(update.effective_message.text if update.effective_message else "")
+    if not words:
+        await reply_html(update, context, alert_usage())
+        return
+    if is_removal(words):
+        await _remove(update, context, parse_removal(words))
+        return
+    request = parse_alert_request(words)
+    if isinstance(request, AlertParseFailure):
+        await reply_html(update, context, render_alert_failure(request))
+        return
+    await answer_alert_request(update, context, request)
+
+
+async def answer_alert_request(update: Update, context: BotContext, request: AlertRequest) -> None:
+    """Store the alert (administrators only in groups) and say so, or why not."""
+    chat = update.effective_chat
+    if chat is None or await refuse_in_group(update, context):
+        return
+    outcome = await set_alert(
+        context.bot_data.sessions,
+        chat.id,
+        chat.type,
+        request,
+        now=context.bot_data.clock(),
+        today=context.bot_data.today(chat_zone(context)),
+    )
+    if isinstance(outcome, AlertSet):
+        # The alert speaks without an update to read the language from: keep today's.
+        async with context.bot_data.sessions() as session, session.begin():
+            await keep_reply_language(session, context, chat.id)
+        text = render_alert_set(outcome)
+    elif isinstance(outcome, TooManyAlerts):
+        text = render_too_many(outcome)
+    elif isinstance(outcome, LevelTooFar):
+        text = render_too_far(outcome, request.level)
+    else:
+        assert isinstance(outcome, NoPairRate)
+        text = render_missing_rate(outcome.currency)
+    await reply_html(update, context, text)
+
+
+async def _remove(update: Update, context: BotContext, number: int | None) -> None:
+    chat = update.effective_chat
+    if number is None:
+        await reply_html(update, context, render_removal_usage())
+        return
+    if chat is None or await refuse_in_group(update, context):
+        return
+    deleted = await delete_numbered(context.bot_data.sessions, chat.id, number)
+    await reply_html(update, context, render_deleted(deleted))
+
+
+async def cmd_alerts(update: Update, context: BotContext) -> None:
+    """List the chat's alerts with the pair's rate now and a delete button on each."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    alerts = await list_alerts(context.bot_data.sessions, chat.id)
+    current = await current_rates(context) if alerts else {}
+    rates: dict[int, Conversion] = {}
+    for alert in alerts:
+        found = pair_rate(current, alert.base, alert.quote)
+        if isinstance(found, Conversion):
+            rates[alert.id] = found
+    await reply_html(update, context, render_alert_list(alerts, rates), alert_list_markup(alerts))
+
+
+async def on_alert_delete_button(update: Update, context: BotContext) -> None:
+    """Delete the alert whose button was pressed (under /alerts or under a fired alert)."""
+    fields = await pressed_button(update)
+    chat = update.effective_chat
+    if fields is None or chat is None or await refuse_in_group(update, context):
+        return
+    deleted = await delete_by_id(context.bot_data.sessions, chat.id, int(fields[2]))
+    await reply_html(update, context, render_deleted(deleted))
+
+
+async def answer_if_alert_text(update: Update, context: BotContext, text: str) -> bool:
+    """Answer free text that asks for an alert ("сообщи, когда доллар будет дороже 520
+    тенге"); False when it does not, so the text is read as anything else."""
+    request = parse_alert_request(text)
+    if isinstance(request, AlertParseFailure):
+        if request.reason not in _MEANT_AS_ALERT:
+            return False
+        await reply_html(update, context, render_alert_failure(request))
+        return True
+    # Without "above", "дороже", "oshsa"... it may be a conversion ("tell me 100 usd in kzt").
+    if request.direction is None:
+        return False
+    await answer_alert_request(update, context, request)
+    return True
