@@ -186,6 +186,24 @@ async def run_passes(url: str, subs: int, passes: int, redis_url: str | None) ->
     sent = len(emu.accepted)
     floor = subs / TELEGRAM_PER_SECOND
     span = emu.accepted[-1] - emu.accepted[0] if sent > 1 else 0.0
+    if sent:
+        print(
+            f"  start to first digest {emu.accepted[0] - started:.1f} s; last digest to last "
+            f"exit {started + elapsed - emu.accepted[-1]:.1f} s"
+        )
+    if sent > TELEGRAM_PER_SECOND:
+        # Telegram refuses the 31st message within a second: how close the run came to it.
+        spans = sorted(
+            later - earlier
+            for earlier, later in zip(
+                emu.accepted, emu.accepted[TELEGRAM_PER_SECOND:], strict=False
+            )
+        )
+        print(
+            f"  {TELEGRAM_PER_SECOND + 1} digests in a row took at least {spans[0]:.3f} s "
+            f"(1st percentile {spans[len(spans) // 100]:.3f} s, "
+            f"median {spans[len(spans) // 2]:.3f} s)"
+        )
     print(
         f"  {sent} of {subs} digests delivered; first to last digest {span:.1f} s = "
         f"{span / floor:.3f}x the floor of {floor:.1f} s; start to last exit {elapsed:.1f} s "
