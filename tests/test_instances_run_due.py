@@ -52,15 +52,17 @@ async def test_run_due_beside_a_running_bot_shares_its_budget_and_its_claims(
     people = [emu.private_chat(emu.user(n, f"P{n}", language_code="en")) for n in PEOPLE]
     emu.limit_rate(30)  # as Telegram: a 429 for the 31st message within a second
     port = free_port()
-    pipes = {"stdout": asyncio.subprocess.PIPE, "stderr": asyncio.subprocess.PIPE}
+    pipe = asyncio.subprocess.PIPE
     async with serve_http(emu) as base_url:
         env = webhook_env(
             base_url, database_url, port, BOT_TOKEN=token, SEND_DIGESTS="true",
             LOG_LEVEL="WARNING", **shared_env,
         )  # fmt: skip
         # Started together, as cron starting a pass in the minute the bot starts its own.
-        bot = await asyncio.create_subprocess_exec(*NEWSBOT_WEBHOOK, env=env, **pipes)
-        cron = await asyncio.create_subprocess_exec(*RUN_DUE, env=env, **pipes)
+        bot = await asyncio.create_subprocess_exec(
+            *NEWSBOT_WEBHOOK, env=env, stdout=pipe, stderr=pipe
+        )
+        cron = await asyncio.create_subprocess_exec(*RUN_DUE, env=env, stdout=pipe, stderr=pipe)
         try:
             await wait_until(lambda: any(m == "setWebhook" for m, _ in emu.calls), "setWebhook")
             emu.balance_webhooks([f"http://127.0.0.1:{port}{PATH}"])
