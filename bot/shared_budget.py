@@ -19,7 +19,8 @@ In each process a ``SharedBudget`` queues its senders and asks for one slot at a
 - a sender that wakes more than ``LATE_LIMIT`` after its slot (the machine was busy)
   asks for a new one instead of sending: sent late, it would reach Telegram in the same
   second as the slots after it, the bunching that draws a 429;
-- a 429 from Telegram (``pause``) moves the shared pause on: every process waits;
+- a 429 from Telegram (``pause``) moves the shared pause on: every process waits, and
+  this process's senders already booked into the pause ask again after it;
 - while the store cannot be reached (database or Redis restarting), the process's own
   budget (``bot.send_budget``) decides, so the bot keeps answering within its share.
 
