@@ -29,17 +29,17 @@ local c_next, c_free = 0, 0
 if chat_interval > 0 then
   c_next = tonumber(redis.call('GET', KEYS[2])) or 0
   c_free = c_next - tolerance
-  if c_free > now + horizon then return {0, tostring(c_free - now - horizon), 1} end
+  if c_free > now + horizon then return {0, tostring(c_free - now - horizon), 1, tostring(now)} end
 end
 local slot = math.max(now, g_next, g_pause, c_free)
-if slot > now + horizon then return {0, tostring(slot - now - horizon), 0} end
+if slot > now + horizon then return {0, tostring(slot - now - horizon), 0, tostring(now)} end
 redis.call('HSET', KEYS[1], 'next_at', string.format('%.6f', slot + interval))
 if chat_interval > 0 then
   local c_new = math.max(c_next, slot) + chat_interval
   local ttl = math.ceil((c_new - now) * 1000) + 1000
   redis.call('SET', KEYS[2], string.format('%.6f', c_new), 'PX', ttl)
 end
-return {1, tostring(slot - now), 0}
+return {1, tostring(slot - now), 0, tostring(now)}
 """
 
 _PAUSE = """
@@ -110,7 +110,8 @@ class RedisSlots:
         keys = [self._key, f"newsbot:{self.bot}:chat:{chat_id}"]
         args = [interval, chat.interval, chat.tolerance, horizon]
         answer: Any = await self._take(keys=keys, args=args)
-        return SlotAnswer(bool(int(answer[0])), max(0.0, float(answer[1])), bool(int(answer[2])))
+        taken, wait, chat_busy, now = answer
+        return SlotAnswer(bool(int(taken)), max(0.0, float(wait)), bool(int(chat_busy)), float(now))
 
     async def pause(self, seconds: float) -> None:
         """Nobody sends for ``seconds`` from now (Telegram answered 429)."""

@@ -5,7 +5,8 @@ per chat, 20 a minute per group. With PostgreSQL (or REDIS_URL) every process of
 (webhook instances, ``newsbot digest run-due``, later alerts) asks one shared schedule for
 each send. The schedule is a generic cell rate algorithm: it keeps the start of the bot's
 next free slot (slots are ``window / per_second`` apart) and each chat's next free moment;
-taking a slot moves both on. A slot may lie a little ahead: the sender sleeps until it.
+taking a slot moves both on. A slot may lie a little ahead: the sender sleeps until it,
+on the store's clock (``bot.store_clock``), and gives the slot up if it woke too late.
 
 In each process a ``SharedBudget`` queues its senders and asks for one slot at a time:
 
@@ -15,11 +16,15 @@ In each process a ``SharedBudget`` queues its senders and asks for one slot at a
 - waiting chats are served round-robin: after a chat gets a slot it goes to the back, so
   a crowd of busy chats never starves a quiet one; a chat that must wait for its own
   interval is set aside and does not hold up the others;
-- a 429 from Telegram (``pause``) moves the shared pause on: every process waits;
+- a sender that wakes more than ``LATE_LIMIT`` after its slot (the machine was busy)
+  asks for a new one instead of sending: sent late, it would reach Telegram in the same
+  second as the slots after it, the bunching that draws a 429;
+- a 429 from Telegram (``pause``) moves the shared pause on: every process waits, and
+  this process's senders already booked into the pause ask again after it;
 - while the store cannot be reached (database or Redis restarting), the process's own
   budget (``bot.send_budget``) decides, so the bot keeps answering within its share.
 
-Cost: one round trip to the store per send (see ``bench/bench_bot.py --budget``).
+Cost: one round trip to the store per send (see ``bench/bench_budget.py``).
 """
 
 from __future__ import annotations
@@ -33,15 +38,21 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.send_budget import PER_CHAT_INTERVAL, TELEGRAM_PER_SECOND, SendBudget
+from bot.store_clock import StoreClock
 from storage.shared_limits import ChatRule, SlotAnswer
 
 log = logging.getLogger(__name__)
 
-# Slots are booked by one process and used by another, each with its own delays between
-# the booking and the request reaching Telegram (a busy event loop, a slow connection):
-# 10 % of spacing absorbs such jitter up to ~100 ms. A 429 costs far more than the margin,
-# as it pauses every process for at least a second.
-SHARED_WINDOW = 1.1
+# Telegram counts the sends that reach it in any second; a send reaching it later than its
+# slot shares a second with the slots after it. The spacing's margin absorbs such delays:
+# with 30 slots in 1.05 s, a send may arrive 50 ms later than the one 30 slots after it.
+# Senders that wake more than LATE_LIMIT late give their slot up, so what remains is the
+# request's own way to Telegram (a few ms, tens on a loaded machine). A 429 costs far more
+# than the margin: it pauses every process for at least a second.
+SHARED_WINDOW = 1.05
+LATE_LIMIT = 0.03
+# Slots a sender may give up in a row before it sends late anyway.
+MAX_REBOOKS = 3
 # Telegram: about one message a second in a private chat, bursts tolerated; 20 a minute in
 # a group (one every three seconds, no burst, so no minute ever holds more than 21). The
 # private burst is the flood guard's (handlers.flood.BURST = 20): what the guard lets
@@ -115,6 +126,8 @@ class SharedBudget:
             OrderedDict(),
         )
         self._set_aside: dict[int, float] = {}  # chat -> monotonic time it may send again
+        self._store_clock = StoreClock()
+        self._paused_until = 0.0  # a 429 seen here: ask nothing until then
         self._arrived = asyncio.Event()
         self._dispatchers: set[asyncio.Task[None]] = set()
         self._asking: set[int] = set()  # chats whose request is in flight
@@ -125,25 +138,47 @@ class SharedBudget:
         self._last_forget = clock()
         self.sent = 0
         self.store_calls = 0
+        self.given_up = 0  # slots woken to too late (or into a pause) and asked for again
 
     async def acquire(self, chat_id: int, *, reply: bool = False) -> None:
         """Wait for a slot for one message to ``chat_id`` and count it as sent."""
+        kind = 0 if reply else 1
+        for attempt in range(MAX_REBOOKS + 1):
+            slot = await self._booked(chat_id, kind, again=attempt > 0)
+            try:
+                delay = slot - self._clock()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            finally:
+                if not reply:
+                    self._booked_bulk -= 1
+                    self._wake()
+            now = self._clock()
+            if attempt == MAX_REBOOKS or (now - slot <= LATE_LIMIT and now >= self._paused_until):
+                break
+            self.given_up += 1
+        self.sent += 1
+
+    async def _booked(self, chat_id: int, kind: int, *, again: bool) -> float:
+        """Queue a sender of ``chat_id``; return the local moment of the slot it gets.
+
+        A sender asking ``again`` (its slot came too late) goes first in its class: it has
+        had its turn but not its send.
+        """
         waiter: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._queues[0 if reply else 1].setdefault(chat_id, deque()).append(waiter)
+        queues = self._queues[kind]
+        waiters = queues.setdefault(chat_id, deque())
+        if again:
+            waiters.appendleft(waiter)
+            queues.move_to_end(chat_id, last=False)
+        else:
+            waiters.append(waiter)
         self._wake()
         try:
-            wait = await waiter
+            return await waiter
         except asyncio.CancelledError:
             self._forget_waiter(chat_id, waiter)
             raise
-        self.sent += 1
-        try:
-            if wait > 0:
-                await asyncio.sleep(wait)
-        finally:
-            if not reply:
-                self._booked_bulk -= 1
-                self._wake()
 
     def _wake(self) -> None:
         """Tell the dispatchers something changed; start them if they are not running."""
@@ -156,6 +191,9 @@ class SharedBudget:
     def pause(self, seconds: float) -> None:
         """Telegram answered 429: every process of the bot waits ``seconds`` from now."""
         self._own.pause(seconds)  # for the sends decided here while the store is away
+        # Ask nothing meanwhile: a request could reach the store before the pause does.
+        self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
+        self._arrived.set()
         task = asyncio.ensure_future(self._pause(seconds))
         self._pauses.add(task)
         task.add_done_callback(self._pauses.discard)
@@ -190,6 +228,8 @@ class SharedBudget:
         """(class, chat) to serve next; else seconds until a chat set aside may send;
         None when nobody waits."""
         now = self._clock()
+        if self._paused_until > now and any(self._queues):
+            return self._paused_until - now
         soonest: float | None = None
         for kind, queues in enumerate(self._queues):
             if kind == 1 and self._booked_bulk >= BULK_BOOKED:
@@ -223,15 +263,18 @@ class SharedBudget:
             self._asking.add(chat_id)
             try:
                 self.store_calls += 1
+                asked = self._clock()
                 answer = await self.store.take(
                     chat_id, self.interval, self.rule_of(chat_id), horizon
                 )
+                answered = self._clock()
             except Exception as exc:
                 if not self._store_down:
                     log.warning("shared send budget unreachable (%s): this process decides", exc)
                 self._store_down = True
                 await self._own.acquire(chat_id, reply=kind == 0)
                 answer = SlotAnswer(taken=True, wait=0.0, chat_busy=False)
+                asked = answered = self._clock()
             else:
                 if self._store_down:
                     log.warning("shared send budget reachable again")
@@ -239,7 +282,8 @@ class SharedBudget:
             finally:
                 self._asking.discard(chat_id)
             if answer.taken:
-                self._hand_out(kind, chat_id, answer.wait)
+                slot = self._store_clock.slot_at(asked, answered, answer.now, answer.wait)
+                self._hand_out(kind, chat_id, slot)
                 self._arrived.set()  # a dispatcher idling with nothing to ask may go on
             elif answer.chat_busy:
                 self._set_aside[chat_id] = self._clock() + answer.wait
@@ -249,7 +293,7 @@ class SharedBudget:
                 await self._idle(answer.wait)
             await self._forget_now_and_then()
 
-    def _hand_out(self, kind: int, chat_id: int, wait: float) -> None:
+    def _hand_out(self, kind: int, chat_id: int, slot: float) -> None:
         queues = self._queues[kind]
         waiters = queues.get(chat_id)
         if not waiters:  # the sender gave up meanwhile: the slot goes unused
@@ -262,7 +306,7 @@ class SharedBudget:
         else:
             del queues[chat_id]
         if not waiter.done():
-            waiter.set_result(wait)
+            waiter.set_result(slot)
 
     async def _idle(self, seconds: float) -> None:
         self._arrived.clear()

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import FloodBucketRow, SeenUpdateRow, SendBudgetChatRow
 
+# The clock is read after the function: the sender places its slot on its own clock.
 _TAKE = text(
-    "SELECT taken, wait, chat_busy FROM newsbot_take_send_slot("
-    ":bot, :chat, :interval, :chat_interval, :tolerance, :horizon)"
+    "SELECT taken, wait, chat_busy, extract(epoch FROM clock_timestamp()) "
+    "FROM newsbot_take_send_slot(:bot, :chat, :interval, :chat_interval, :tolerance, :horizon)"
 )
 _PAUSE = text(
     "INSERT INTO send_budget (bot, next_at, paused_until) "
@@ -47,11 +48,13 @@ class SlotAnswer:
 
     ``taken``: the slot is ours and starts ``wait`` seconds from now. Not taken: try again
     in ``wait`` seconds; ``chat_busy`` when it is the chat, not the bot, that must wait.
+    ``now``: the store's clock (seconds since the epoch) as it answered, if it said.
     """
 
     taken: bool
     wait: float
     chat_busy: bool
+    now: float | None = None
 
 
 def _autocommit(engine: AsyncEngine) -> AsyncEngine:
@@ -76,7 +79,7 @@ class PostgresSlots:
                   "horizon": horizon}  # fmt: skip
         async with self.engine.connect() as connection:
             row = (await connection.execute(_TAKE, params)).one()
-        return SlotAnswer(bool(row[0]), max(0.0, float(row[1])), bool(row[2]))
+        return SlotAnswer(bool(row[0]), max(0.0, float(row[1])), bool(row[2]), float(row[3]))
 
     async def pause(self, seconds: float) -> None:
         """Nobody sends for ``seconds`` from now (Telegram answered 429)."""
