@@ -329,9 +329,7 @@ class SearchEngine:
             return None
         if self._fresh is None:
             times = np.frombuffer(self._times, dtype=np.float64)
-            self._fresh = np.nan_to_num((times - self._oldest) / span, nan=0.0).astype(
-                np.float32
-            )
+            self._fresh = np.nan_to_num((times - self._oldest) / span, nan=0.0).astype(np.float32)
         return self._fresh
 
     def _best(self, candidates: IntArray, scores: FloatArray, limit: int) -> list[ScoredId]:
