@@ -46,6 +46,7 @@ _HOLE_SECONDS: Final = 120.0
 # kilobytes at most, so this stays within a few megabytes.
 _CACHED_STORIES: Final = 2_000
 
+_STORY_TABLE: Final = StoryRow.__table__
 _COLUMNS: Final = (
     StoryRow.id,
     StoryRow.title,
@@ -238,9 +239,11 @@ class StoryIndex:
         self._reading.update(pending)
         found: dict[int, Story] = {}
         try:
-            statement = select(StoryRow).where(StoryRow.id.in_(ids))
+            # Plain rows, not ORM objects: half the cost of a read, which is most of
+            # what answering a question new to the cache costs.
+            statement = select(*_STORY_TABLE.columns).where(_STORY_TABLE.c.id.in_(ids))
             async with self._sessions() as session:
-                for row in (await session.execute(statement)).scalars():
+                for row in (await session.execute(statement)).all():
                     story = to_story(row)
                     found[story.id] = story
                     self._stories[story.id] = (story, now)
