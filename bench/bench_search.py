@@ -234,8 +234,9 @@ def _by_kind(
 def _latency(
     search: Searcher, queries: Sequence[Query], rounds: int = 1
 ) -> tuple[float, float, float, float]:
-    """p50 and p95 of each query's wall time, then of its CPU time (this thread's), in ms,
-    after a warm-up; one round, so few words repeat.
+    """p50 and p95 of each query's wall time, then of its CPU time (the process's, all
+    threads: bm25s may use more than one), in ms, after a warm-up; one round, so few words
+    repeat.
 
     On a shared machine the wall time includes waiting for a core; the CPU time does not,
     so it is the figure to compare between runs at different loads.
@@ -246,10 +247,10 @@ def _latency(
     cpu = []
     for _ in range(rounds):
         for query in queries:
-            started, started_cpu = time.perf_counter(), time.thread_time()
+            started, started_cpu = time.perf_counter(), time.process_time()
             search(query.text)
             times.append(time.perf_counter() - started)
-            cpu.append(time.thread_time() - started_cpu)
+            cpu.append(time.process_time() - started_cpu)
     return (*percentiles(times), *percentiles(cpu))
 
 

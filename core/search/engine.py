@@ -283,6 +283,15 @@ class SearchEngine:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
         if len(found) == 1:
             return found[0][0], found[0][1], best_idf
+        if sum(docs.size for docs, _ in found) * _SPARSE_SHARE < count:
+            # Few postings: sort them by story and keep each story's best, rather than
+            # filling and scanning a buffer of every story.
+            all_docs = np.concatenate([docs for docs, _ in found])
+            order = np.argsort(all_docs, kind="stable")
+            all_docs = all_docs[order]
+            starts = np.flatnonzero(np.diff(all_docs, prepend=-1))
+            scores = np.maximum.reduceat(np.concatenate([s for _, s in found])[order], starts)
+            return all_docs[starts].astype(np.int32, copy=False), scores, best_idf
         best = np.zeros(count, dtype=np.float32)
         for docs, scores in found:
             best[docs] = np.maximum(best[docs], scores)

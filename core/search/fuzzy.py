@@ -93,7 +93,9 @@ class Vocabulary:
         for key in keys:
             for term_id in self._by_skeleton.get(key, ()):
                 found.setdefault(term_id, SAME_SKELETON)
-        for key in keys if fuzzy else ():
+        # A word the index has (as a term) is taken as written: the typo search, the
+        # dearest part of reading a query, is for words the index has never seen.
+        for key in keys if fuzzy and own is None else ():
             if searched is not None:
                 if key in searched:
                     continue
