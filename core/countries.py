@@ -12,10 +12,10 @@ from collections import Counter
 from functools import lru_cache
 from typing import Final
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from core import gazetteer_data as data
+from core.country_lenient import lenient_match
 from core.gazetteer_tables import (
     CONTEXT_MARK,
     MIN_CLDR_STEM,
@@ -50,7 +50,6 @@ _MAX_TOKEN: Final = 40  # longer "words" are URLs or junk, never a country
 _CACHE_LIMIT: Final = 100_000
 _MIN_TWO_SUFFIX_STEM: Final = 6  # two stacked endings ("-stan-dyk-tar") only on long stems
 _MAX_SUFFIX: Final = 8
-_LENIENT_CUTOFF: Final = 85.0
 _MAX_QUERY_CHARS: Final = 100
 _MAX_QUERY_WORDS: Final = 6
 _REGIONAL_A: Final = 0x1F1E6
@@ -116,7 +115,7 @@ def lookup_country(name: str) -> str | None:
             if code:
                 _credit(found, code, 1, position)
     if not found:
-        return _lenient_match(raw_words, tables)
+        return lenient_match(raw_words, tables)
     return min(
         found,
         key=lambda code: (code not in tables.curated, -found[code][0], found[code][1]),
@@ -309,62 +308,6 @@ def _code_from_flag(query: str, tables: Tables) -> str | None:
         return None
     code = "".join(chr(ord("A") + letter) for letter in letters)
     return code if code in tables.countries else None
-
-
-def _lenient_match(raw_words: list[str], tables: Tables) -> str | None:
-    # A user who asks for one country may mangle it more than a journalist does.
-    best: tuple[float, str] | None = None
-    for word in raw_words:
-        token = normalise(word)
-        if len(token) < 5:
-            continue
-        hit = _lenient_token(token, tables)
-        if hit is not None and (best is None or hit[0] > best[0]):
-            best = hit
-    return best[1] if best else None
-
-
-# Word -> (the tables, its closest country name as (score, code), or None).
-_LENIENT_HITS: dict[str, tuple[Tables, tuple[float, str] | None]] = {}
-_LENIENT_KEPT: Final = 8192
-
-
-def _lenient_token(token: str, tables: Tables) -> tuple[float, str] | None:
-    """The closest country name to one word (score, code), or None; kept per word, since
-    every short text is checked for a country name before it is searched and the same
-    words come back all the time."""
-    known = _LENIENT_HITS.get(token)
-    if known is not None and known[0] is tables:
-        return known[1]
-    names, codes = _lenient_window(len(token), tables)
-    found = process.extractOne(token, names, scorer=fuzz.ratio, score_cutoff=_LENIENT_CUTOFF)
-    hit = None if found is None else (float(found[1]), codes[found[2]])
-    if len(_LENIENT_HITS) >= _LENIENT_KEPT:
-        _LENIENT_HITS.clear()
-    _LENIENT_HITS[token] = (tables, hit)
-    return hit
-
-
-# Word length -> (the tables, the names a word of that length can reach, their codes).
-_WINDOWS: dict[int, tuple[Tables, list[str], list[str]]] = {}
-
-
-def _lenient_window(length: int, tables: Tables) -> tuple[list[str], list[str]]:
-    """The lenient names (and their codes, in the same order) a word of ``length`` letters
-    can reach: ``fuzz.ratio`` is at most 200 * shorter / (sum of lengths), so names of
-    other lengths can never pass the cutoff and are not compared at all."""
-    window = _WINDOWS.get(length)
-    if window is None or window[0] is not tables:
-        reach = _LENIENT_CUTOFF / (200.0 - _LENIENT_CUTOFF)
-        chosen = [
-            i
-            for i, name in enumerate(tables.lenient_names)
-            if min(length, len(name)) >= reach * max(length, len(name)) - 1e-9
-        ]
-        names = [tables.lenient_names[i] for i in chosen]
-        window = (tables, names, [tables.lenient_codes[i] for i in chosen])
-        _WINDOWS[length] = window
-    return window[1], window[2]
 
 
 # Words that may stand beside a country's name when someone asks for the country itself
