@@ -37,6 +37,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench.corpora import kz_gov_stories, upl_stories
+from bench.search_eval.hostile import HOSTILE
 from bot.app import build_application, lift_flood_limit
 from bot.demo import demo_files
 from bot.emulator import DUMMY_TOKEN, BotApiEmulator
@@ -169,10 +170,23 @@ def echo_application(emu: BotApiEmulator) -> Application[Any, Any, Any, Any, Any
 async def answered_per_second(
     make_app: Any, texts: list[str], updates: int, *, check: bool = False
 ) -> float:
-    """Updates answered per second with CHATS people sending ``texts`` in turn at once.
+    """Updates answered per second with CHATS people sending ``texts`` in turn at once
+    (``answered_with_cpu`` without the CPU figure)."""
+    rate, _cpu = await answered_with_cpu(make_app, texts, updates, check=check)
+    return rate
 
-    With ``check``, every text is first sent once and must get an answer that is not an
-    error or a usage line: a bench of refusals would measure nothing.
+
+async def answered_with_cpu(
+    make_app: Any, texts: list[str], updates: int, *, check: bool = False
+) -> tuple[float, float]:
+    """Updates answered per second with CHATS people sending ``texts`` in turn at once,
+    and the process's CPU milliseconds per update meanwhile (all threads: the bot, the
+    emulator, the database's).
+
+    The CPU figure barely moves with the machine's load, where the rate does: on a
+    shared machine compare the CPU ratio too. With ``check``, every text is first sent
+    once and must get an answer that is not an error or a usage line: a bench of
+    refusals would measure nothing.
     """
     emu = BotApiEmulator()
     async with emu.serve(make_app(emu)):
@@ -192,10 +206,10 @@ async def answered_per_second(
                 await chat.send(text)
 
         per_chat = max(1, updates // CHATS)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(person(chat, per_chat) for chat in chats))
-        elapsed = time.perf_counter() - started
-    return per_chat * CHATS / elapsed
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return per_chat * CHATS / elapsed, cpu * 1000 / (per_chat * CHATS)
 
 
 async def throughput(
@@ -209,19 +223,23 @@ async def throughput(
     """
     settings = load_settings(database_url=database_url, bot_token=None, log_level="WARNING")
     ratios = []
-    print(f"{'scenario':12} {'bot upd/s':>10} {'echo upd/s':>11} {'ratio':>6}  (target ≥ 0.70)")
+    print(f"load average {_load()}")
+    print(
+        f"{'scenario':12} {'bot upd/s':>10} {'echo upd/s':>11} {'ratio':>6}"
+        f" {'bot cpu ms':>11} {'echo cpu ms':>12} {'cpu ratio':>10}  (target ≥ 0.70)"
+    )
     for label, make_texts in SCENARIOS.items():
         if only is not None and label != only:
             continue
         texts = make_texts()
-        bot_rates: list[float] = []
-        echo_rates: list[float] = []
+        bot: list[tuple[float, float]] = []
+        echo: list[tuple[float, float]] = []
         for round_ in range(rounds):
             echo_first = round_ % 2 == 1
             if echo_first:
-                echo_rates.append(await answered_per_second(echo_application, texts, updates))
-            bot_rates.append(
-                await answered_per_second(
+                echo.append(await answered_with_cpu(echo_application, texts, updates))
+            bot.append(
+                await answered_with_cpu(
                     lambda emu: lift_flood_limit(
                         build_application(settings, request=emu.request())
                     ),
@@ -231,12 +249,50 @@ async def throughput(
                 )
             )
             if not echo_first:
-                echo_rates.append(await answered_per_second(echo_application, texts, updates))
-        ratio = statistics.median(b / e for b, e in zip(bot_rates, echo_rates, strict=True))
+                echo.append(await answered_with_cpu(echo_application, texts, updates))
+        ratio = statistics.median(b[0] / e[0] for b, e in zip(bot, echo, strict=True))
         ratios.append(ratio)
-        bot_rate, echo_rate = statistics.median(bot_rates), statistics.median(echo_rates)
-        print(f"{label:12} {bot_rate:10.0f} {echo_rate:11.0f} {ratio:6.2f}")
+        bot_cpu = statistics.median(b[1] for b in bot)
+        echo_cpu = statistics.median(e[1] for e in echo)
+        print(
+            f"{label:12} {statistics.median(b[0] for b in bot):10.0f}"
+            f" {statistics.median(e[0] for e in echo):11.0f} {ratio:6.2f}"
+            f" {bot_cpu:11.3f} {echo_cpu:12.3f} {echo_cpu / bot_cpu:10.2f}"
+        )
+    print(f"load average {_load()}")
     return ratios
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 minutes): figures on a shared machine need them."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+async def bad_input(database_url: str) -> None:
+    """Send each hostile text (``bench.search_eval.hostile``) three times through the bot
+    as free text; print the slowest answer of each kind. Each must get an answer."""
+    settings = load_settings(database_url=database_url, bot_token=None, log_level="WARNING")
+    emu = BotApiEmulator()
+    app = lift_flood_limit(build_application(settings, request=emu.request()))
+    async with emu.serve(app):
+        chat = emu.private_chat(emu.user(4999, "Hostile"))
+        await chat.send("warm up the index")
+        slowest: list[float] = []
+        for text in HOSTILE:
+            worst = 0.0
+            for _ in range(3):
+                started = time.perf_counter()
+                answers = await chat.send(text)
+                worst = max(worst, time.perf_counter() - started)
+                if not answers:
+                    raise SystemExit(f"no answer to the bad input {text[:40]!r}")
+            slowest.append(worst * 1000)
+    cells = ", ".join(f"{ms:.1f}" for ms in slowest)
+    print(
+        f"bad input as free text ({len(HOSTILE)} kinds: 4,000 characters, punctuation, stop"
+        f" words, two scripts in a word, emoji, RTL), slowest answer of each, ms: {cells}"
+        f"  (load average {_load()})"
+    )
 
 
 async def seconds_to_first_poll(database_url: str) -> float:
@@ -278,6 +334,8 @@ async def main(updates: int, rounds: int, only: str | None = None) -> None:
         print(f"store with 10,000 stories built in {time.perf_counter() - started:.1f} s\n")
         ratios = await throughput(small, updates, rounds, only)
         print(f"lowest ratio: {min(ratios):.2f}\n")
+        if only in (None, "free text"):
+            await bad_input(small)
         if only is not None:
             return
 

@@ -12,10 +12,10 @@ from collections import Counter
 from functools import lru_cache
 from typing import Final
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from core import gazetteer_data as data
+from core.country_lenient import lenient_match
 from core.gazetteer_tables import (
     CONTEXT_MARK,
     MIN_CLDR_STEM,
@@ -50,7 +50,6 @@ _MAX_TOKEN: Final = 40  # longer "words" are URLs or junk, never a country
 _CACHE_LIMIT: Final = 100_000
 _MIN_TWO_SUFFIX_STEM: Final = 6  # two stacked endings ("-stan-dyk-tar") only on long stems
 _MAX_SUFFIX: Final = 8
-_LENIENT_CUTOFF: Final = 85.0
 _MAX_QUERY_CHARS: Final = 100
 _MAX_QUERY_WORDS: Final = 6
 _REGIONAL_A: Final = 0x1F1E6
@@ -116,7 +115,7 @@ def lookup_country(name: str) -> str | None:
             if code:
                 _credit(found, code, 1, position)
     if not found:
-        return _lenient_match(raw_words, tables)
+        return lenient_match(raw_words, tables)
     return min(
         found,
         key=lambda code: (code not in tables.curated, -found[code][0], found[code][1]),
@@ -309,21 +308,6 @@ def _code_from_flag(query: str, tables: Tables) -> str | None:
         return None
     code = "".join(chr(ord("A") + letter) for letter in letters)
     return code if code in tables.countries else None
-
-
-def _lenient_match(raw_words: list[str], tables: Tables) -> str | None:
-    # A user who asks for one country may mangle it more than a journalist does.
-    best: tuple[float, str] | None = None
-    for word in raw_words:
-        token = normalise(word)
-        if len(token) < 5:
-            continue
-        hit = process.extractOne(
-            token, tables.lenient_names, scorer=fuzz.ratio, score_cutoff=_LENIENT_CUTOFF
-        )
-        if hit is not None and (best is None or hit[1] > best[0]):
-            best = (hit[1], tables.lenient_codes[hit[2]])
-    return best[1] if best else None
 
 
 # Words that may stand beside a country's name when someone asks for the country itself

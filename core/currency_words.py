@@ -116,6 +116,12 @@ SUFFIX_ROLES: dict[str, Role] = {
 # Turkmen datives that change the stem, so suffix stripping cannot find them.
 _INFLECTED_ROLES: dict[str, Role] = {"manada": "target", "dollara": "target", "rubla": "target"}
 _SUFFIXES_LONGEST_FIRST = sorted(SUFFIX_ROLES, key=len, reverse=True)
+# The same, by last letter: a word is tried only against the endings it can have, which
+# keeps reading a sentence of ordinary words (a question for the news) cheap.
+_SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(suffix for suffix in _SUFFIXES_LONGEST_FIRST if suffix[-1] == last)
+    for last in {suffix[-1] for suffix in _SUFFIXES_LONGEST_FIRST}
+}
 _MAX_SUFFIX_DEPTH = 2
 
 # Country adjectives and acronyms in "US dollar", "российских рублей", "AQSH dollari":
@@ -187,7 +193,7 @@ def _candidates(key: str, depth: int) -> Iterable[tuple[str, Role]]:
         yield found, _INFLECTED_ROLES.get(key)
     if depth == 0:
         return
-    for suffix in _SUFFIXES_LONGEST_FIRST:
+    for suffix in _SUFFIXES_BY_LAST.get(key[-1:], ()):
         # Bases shorter than two letters would turn ordinary words into currencies.
         if key.endswith(suffix) and len(key) - len(suffix) >= 2:
             base = key[: -len(suffix)].rstrip("-")

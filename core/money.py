@@ -27,6 +27,7 @@ How a number is read (``parse_amount`` and ``parse_conversion``):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Literal, get_args
@@ -70,6 +71,8 @@ MAX_INPUT_CHARS = 200
 MAX_FRAGMENT_CHARS = 40
 CROSS_RATE_DIGITS = 12
 
+# The scanner reads amounts from ASCII digits only (number words are spelled out first).
+_DIGIT_RE = re.compile("[0-9]")
 # 34 digits is decimal128: ample for amounts up to 10^15 times any real rate.
 _WORK_CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP)
 _CROSS_CONTEXT = Context(prec=CROSS_RATE_DIGITS, rounding=ROUND_HALF_UP)
@@ -155,6 +158,10 @@ def _read(text: object) -> tuple[str, Scan, Decimal] | ParseFailure:
     prepared = _prepare(text)
     if isinstance(prepared, ParseFailure):
         return prepared
+    if _DIGIT_RE.search(prepared) is None:
+        # What the scan would conclude, without looking every word up as a currency:
+        # most free text is a question for the news, not an amount.
+        return _fail("no_amount", prepared)
     scan = scan_text(prepared)
     amount = _amount_of(scan, prepared)
     if isinstance(amount, ParseFailure):

@@ -83,7 +83,6 @@ _FORMAT_RANGES = (
 KEPT_FORMAT_CHARACTERS = frozenset(
     "\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u0890\u0891\u08e2\U000110bd\U000110cd"
 )
-_INVISIBLE = {code: None for low, high in _FORMAT_RANGES for code in range(low, high + 1)}
 _TAG_LIKE = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 # A sentence ends at . ! ? or … plus closing quotes, before a capitalised word.
@@ -132,7 +131,16 @@ class _TextExtractor(HTMLParser):
 
 
 # Control characters (category Cc) that str.split() does not already treat as spaces.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROL = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+# Those and the invisible format characters, in one class: a regex skips the letters it
+# leaves alone far faster than ``str.translate`` looks each one up (tens of microseconds
+# for a teaser of Cyrillic text, on every story of every answer).
+_UNSEEN = re.compile(
+    "["
+    + _CONTROL
+    + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in _FORMAT_RANGES)
+    + "]"
+)
 
 
 def clean_line(s: str) -> str:
@@ -147,8 +155,7 @@ def clean_line(s: str) -> str:
     Returns:
         The cleaned single-line string.
     """
-    s = _CONTROL.sub("", s.translate(_INVISIBLE))
-    return " ".join(s.split())
+    return " ".join(_UNSEEN.sub("", s).split())
 
 
 def _plain_to_paragraphs(text: str) -> list[str]:
@@ -195,7 +202,15 @@ def shorten(text: str, limit: int) -> str:
     Returns:
         The text unchanged when it fits, otherwise a prefix ending in "…".
     """
-    text = clean_line(text)
+    # A story's 5,000 characters need not all be cleaned for a 200-character teaser:
+    # cleaning is letter by letter, so a cleaned head longer than the limit is the start
+    # of the cleaned whole.
+    head = limit * 4 + 64
+    if len(text) > head:
+        cleaned_head = clean_line(text[:head])
+        text = cleaned_head if len(cleaned_head) > limit else clean_line(text)
+    else:
+        text = clean_line(text)
     if len(text) <= limit:
         return text
     if limit <= 1:

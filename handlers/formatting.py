@@ -113,7 +113,14 @@ def day(value: date) -> str:
     Every screen, caption and digest shows dates through here, so a reader never
     sees ``4/25/2026`` on one screen and ``Apr 25, 2026`` on the next.
     """
-    return str(format_date(value, format="medium", locale=babel_locale(current_language())))
+    return _medium_day(value, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _medium_day(value: date, lang: str) -> str:
+    # Kept per day and language: every list of stories shows a few days many times over,
+    # and Babel's formatting costs more than the rest of a story's line.
+    return str(format_date(value, format="medium", locale=babel_locale(lang)))
 
 
 def moment(value: datetime, zone: tzinfo) -> str:

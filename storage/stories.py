@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import ColumnElement, Interval, Select, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Interval, Row, Select, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -229,8 +229,9 @@ def _insert_or_skip(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
     return postgresql.insert(StoryRow).on_conflict_do_nothing()
 
 
-def to_story(row: StoryRow) -> Story:
-    """The plain, session-free form of a stored story."""
+def to_story(row: StoryRow | Row[Any]) -> Story:
+    """The plain, session-free form of a stored story (an ORM object or a row of all the
+    table's columns)."""
     return Story(
         id=row.id,
         title=row.title,

@@ -46,6 +46,7 @@ _HOLE_SECONDS: Final = 120.0
 # kilobytes at most, so this stays within a few megabytes.
 _CACHED_STORIES: Final = 2_000
 
+_STORY_TABLE: Final = StoryRow.__table__
 _COLUMNS: Final = (
     StoryRow.id,
     StoryRow.title,
@@ -91,6 +92,8 @@ class StoryIndex:
         self._lock = asyncio.Lock()
         self._story_ttl = story_ttl
         self._stories: OrderedDict[int, tuple[Story, float]] = OrderedDict()
+        # Stories being read from the store right now, for searches that want them too.
+        self._reading: dict[int, asyncio.Future[Story | None]] = {}
 
     @property
     def size(self) -> int:
@@ -190,27 +193,79 @@ class StoryIndex:
         return self._checked is None or self._clock() - self._checked >= self._check_every
 
     async def _stories_of(self, ids: list[int]) -> dict[int, Story]:
-        """The stories with these ids: from the cache while fresh, else from the store."""
+        """The stories with these ids: from the cache while fresh, else from the store.
+
+        A story already being read for another search is waited for, not read again:
+        many people asking at once about the same news would otherwise each send the
+        same read, and the reads queue behind one another for the store's connections.
+        """
         now = self._clock()
         found: dict[int, Story] = {}
         missing: list[int] = []
+        waits: list[tuple[int, asyncio.Future[Story | None]]] = []
         for story_id in ids:
             cached = self._stories.get(story_id)
             if cached is not None and now - cached[1] < self._story_ttl:
                 self._stories.move_to_end(story_id)
                 found[story_id] = cached[0]
+            elif story_id in self._reading:
+                waits.append((story_id, self._reading[story_id]))
             else:
                 missing.append(story_id)
         if missing:
-            statement = select(StoryRow).where(StoryRow.id.in_(missing))
+            found.update(await self._read_stories(missing, now))
+        failed: list[int] = []
+        for story_id, pending in waits:
+            try:
+                story = await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if not pending.cancelled():
+                    raise  # this search itself was cancelled
+                failed.append(story_id)
+            except Exception:  # the other search's read failed: try ours
+                failed.append(story_id)
+            else:
+                if story is not None:
+                    found[story_id] = story
+        if failed:
+            found.update(await self._read_stories(failed, now))
+        return found
+
+    async def _read_stories(self, ids: list[int], now: float) -> dict[int, Story]:
+        """Read stories from the store into the cache; searches that want them meanwhile
+        wait for this read (``_reading``)."""
+        loop = asyncio.get_running_loop()
+        pending = {story_id: loop.create_future() for story_id in ids}
+        self._reading.update(pending)
+        found: dict[int, Story] = {}
+        try:
+            # Plain rows, not ORM objects: half the cost of a read, which is most of
+            # what answering a question new to the cache costs.
+            statement = select(*_STORY_TABLE.columns).where(_STORY_TABLE.c.id.in_(ids))
             async with self._sessions() as session:
-                for row in (await session.execute(statement)).scalars():
+                for row in (await session.execute(statement)).all():
                     story = to_story(row)
                     found[story.id] = story
                     self._stories[story.id] = (story, now)
                     self._stories.move_to_end(story.id)  # a re-read entry is recent too
             while len(self._stories) > _CACHED_STORIES:
                 self._stories.popitem(last=False)
+        except Exception as exc:
+            for future in pending.values():
+                future.set_exception(exc)
+                future.exception()  # marked as seen: a future nobody waits for stays quiet
+            raise
+        except BaseException:  # cancelled: whoever waits reads for itself
+            for future in pending.values():
+                future.cancel()
+            raise
+        else:
+            for story_id, future in pending.items():
+                future.set_result(found.get(story_id))
+        finally:
+            for story_id, future in pending.items():
+                if self._reading.get(story_id) is future:
+                    del self._reading[story_id]
         return found
 
 

@@ -163,3 +163,66 @@ async def test_answers_reuse_stories_until_their_outlet_count_may_have_changed(
     assert (await index.search("refinery"))[0].story.outlets == 3
     fresh = StoryIndex(sessions, story_ttl=0)
     assert (await fresh.search("refinery"))[0].story == (await index.search("refinery"))[0].story
+
+
+def count_story_reads(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+    """Record every SELECT of whole story rows sent through ``sessions``' engine."""
+    from sqlalchemy import event
+
+    reads: list[str] = []
+    engine = sessions.kw["bind"].sync_engine
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().startswith("SELECT stories.id, stories.url"):
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    return reads
+
+
+async def test_people_asking_at_once_share_one_read_of_the_stories(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    import asyncio
+
+    await store(sessions, *BASE)
+    index = StoryIndex(sessions, check_every=1_000.0)
+    await index.refresh()
+    reads = count_story_reads(sessions)
+    answers = await asyncio.gather(*(index.search("refinery kyrgyzstan") for _ in range(8)))
+    assert len(reads) == 1
+    assert {a[0].story.title for a in answers} == {BASE[1].title}
+    # Another question about other stories reads those (and only those) once more.
+    assert (await index.search("milk"))[0].story.title == BASE[0].title
+    assert len(reads) == 2
+
+
+async def test_a_failed_read_fails_nobody_else_for_good(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    await store(sessions, *BASE)
+    index = StoryIndex(sessions, check_every=1_000.0)
+    await index.refresh()
+    real = StoryIndex._read_stories
+    calls = 0
+
+    async def first_fails(self: StoryIndex, ids: list[int], now: float) -> dict[int, object]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await asyncio.sleep(0.01)  # the others arrive and wait for this read
+            raise OSError("the store went away")
+        return await real(self, ids, now)  # type: ignore[return-value]
+
+    monkeypatch.setattr(StoryIndex, "_read_stories", first_fails)
+    results = await asyncio.gather(
+        *(index.search("refinery") for _ in range(3)), return_exceptions=True
+    )
+    assert isinstance(results[0], OSError)
+    # The ones that waited for the failed read read for themselves and got their answer.
+    assert all(
+        not isinstance(r, BaseException) and r[0].story.title == BASE[1].title for r in results[1:]
+    )
+    assert not index._reading  # nothing is left marked as being read

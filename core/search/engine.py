@@ -36,6 +36,8 @@ _WORD_CACHE: Final = 2_000_000
 # Merged postings of recent query words (all their variants at once), up to this many
 # postings in all: the words people ask about repeat far more than whole questions do.
 _MERGED_POSTINGS: Final = 2_000_000
+# Countries whose per-story boost is kept (a float per story each).
+_COUNTRY_FACTORS: Final = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,10 @@ class SearchEngine:
         self._merged_size = 0
         self._main_country: dict[str, array[int]] = {}
         self._any_country: dict[str, array[int]] = {}
+        # Derived from the above once per change of the index, on first use: a story's
+        # freshness (0 oldest .. 1 newest) and, per country asked about, each story's boost.
+        self._fresh: FloatArray | None = None
+        self._country_factors: dict[str, FloatArray] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -116,6 +122,8 @@ class SearchEngine:
             # New stories change postings and document frequencies: merge words afresh.
             self._merged.clear()
             self._merged_size = 0
+            self._fresh = None
+            self._country_factors.clear()
         tail = self._postings.tail_size
         if tail and (tail > _TAIL_MAX or tail > _TAIL_SHARE * len(self._postings)):
             self._postings.compact(len(self._vocabulary))
@@ -227,8 +235,10 @@ class SearchEngine:
                 covered[docs] += np.float32(idf)
             candidates = np.flatnonzero(covered)
             total, covered = total[candidates], covered[candidates]
-        scores = total * (covered / total_idf) ** COVERAGE_POWER
-        return candidates.astype(np.int32), scores.astype(np.float32)
+        coverage = covered / np.float32(total_idf)
+        if COVERAGE_POWER != 1.0:
+            coverage **= COVERAGE_POWER
+        return candidates.astype(np.int32, copy=False), total * coverage
 
     def _word_scores(
         self, variants: tuple[Variant, ...], count: int
@@ -273,6 +283,15 @@ class SearchEngine:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
         if len(found) == 1:
             return found[0][0], found[0][1], best_idf
+        if sum(docs.size for docs, _ in found) * _SPARSE_SHARE < count:
+            # Few postings: sort them by story and keep each story's best, rather than
+            # filling and scanning a buffer of every story.
+            all_docs = np.concatenate([docs for docs, _ in found])
+            order = np.argsort(all_docs, kind="stable")
+            all_docs = all_docs[order]
+            starts = np.flatnonzero(np.diff(all_docs, prepend=-1))
+            scores = np.maximum.reduceat(np.concatenate([s for _, s in found])[order], starts)
+            return all_docs[starts].astype(np.int32, copy=False), scores, best_idf
         best = np.zeros(count, dtype=np.float32)
         for docs, scores in found:
             best[docs] = np.maximum(best[docs], scores)
@@ -284,17 +303,43 @@ class SearchEngine:
     ) -> FloatArray:
         if not codes or not candidates.size:
             return scores
-        factor = np.ones(candidates.size, dtype=np.float32)
-        for code in codes[:3]:
-            mentioned = self._any_country.get(code)
-            if mentioned is None:
-                continue
-            main = np.frombuffer(self._main_country.get(code, array("i")), dtype=np.int32)
-            is_main = np.isin(candidates, main)
-            is_other = np.isin(candidates, np.frombuffer(mentioned, dtype=np.int32)) & ~is_main
-            factor = np.maximum(factor, 1.0 + MAIN_COUNTRY_BOOST * is_main)
-            factor = np.maximum(factor, 1.0 + OTHER_COUNTRY_BOOST * is_other)
+        factors = [self._country_factor(code) for code in codes[:3]]
+        found = [factor for factor in factors if factor is not None]
+        if not found:
+            return scores
+        factor = found[0][candidates]
+        for other in found[1:]:
+            factor = np.maximum(factor, other[candidates])
         return scores * factor
+
+    def _country_factor(self, code: str) -> FloatArray | None:
+        """Each story's boost for a query naming ``code``: one gather per query then,
+        instead of set membership tests over the candidates."""
+        factor = self._country_factors.get(code)
+        if factor is not None:
+            return factor
+        mentioned = self._any_country.get(code)
+        if mentioned is None:
+            return None
+        if len(self._country_factors) >= _COUNTRY_FACTORS:
+            self._country_factors.clear()
+        factor = np.ones(len(self._ids), dtype=np.float32)
+        factor[np.frombuffer(mentioned, dtype=np.int32)] = 1.0 + OTHER_COUNTRY_BOOST
+        main = self._main_country.get(code)
+        if main is not None:
+            factor[np.frombuffer(main, dtype=np.int32)] = 1.0 + MAIN_COUNTRY_BOOST
+        self._country_factors[code] = factor
+        return factor
+
+    def _freshness(self) -> FloatArray | None:
+        """Each story's age within the index, 0 (oldest or undated) to 1 (newest)."""
+        span = self._newest - self._oldest
+        if not span > 0:
+            return None
+        if self._fresh is None:
+            times = np.frombuffer(self._times, dtype=np.float64)
+            self._fresh = np.nan_to_num((times - self._oldest) / span, nan=0.0).astype(np.float32)
+        return self._fresh
 
     def _best(self, candidates: IntArray, scores: FloatArray, limit: int) -> list[ScoredId]:
         if not candidates.size:
@@ -304,10 +349,8 @@ class SearchEngine:
         if top is not None:
             candidates, scores = candidates[top], scores[top]
         final = scores.astype(np.float64)
-        span = self._newest - self._oldest
-        if span > 0:
-            times = np.frombuffer(self._times, dtype=np.float64)[candidates]
-            fresh = np.nan_to_num((times - self._oldest) / span, nan=0.0)
-            final = final + RECENCY_SHARE * float(final.max()) * fresh
+        fresh = self._freshness()
+        if fresh is not None:
+            final = final + RECENCY_SHARE * float(final.max()) * fresh[candidates]
         order = np.argsort(-final, kind="stable")[:limit]
         return [ScoredId(int(self._ids[candidates[i]]), round(float(final[i]), 4)) for i in order]

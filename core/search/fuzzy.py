@@ -9,8 +9,7 @@ allowed for words of five to seven letters and two from eight on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -27,9 +26,12 @@ ONE_EDIT: Final = 0.75
 TWO_EDITS: Final = 0.55
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """An index term a query word may mean, and how much a match on it counts (0..1)."""
+class Variant(NamedTuple):
+    """An index term a query word may mean, and how much a match on it counts (0..1).
+
+    A named tuple rather than a dataclass: a word's variants key the engine's cache of
+    merged postings, and a tuple hashes in C.
+    """
 
     term_id: int
     weight: float
@@ -91,7 +93,9 @@ class Vocabulary:
         for key in keys:
             for term_id in self._by_skeleton.get(key, ()):
                 found.setdefault(term_id, SAME_SKELETON)
-        for key in keys if fuzzy else ():
+        # A word the index has (as a term) is taken as written: the typo search, the
+        # dearest part of reading a query, is for words the index has never seen.
+        for key in keys if fuzzy and own is None else ():
             if searched is not None:
                 if key in searched:
                     continue
