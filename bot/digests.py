@@ -26,8 +26,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -37,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, send_within_budget
 from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sender
+from bot.claim_pass import ClaimPass
 from bot.metrics import DIGESTS
 from bot.send_budget import PROCESS_BUDGET, Budget
 from core.digest import StoryPool, digest_since, fit_digest, group_by_country
@@ -113,7 +112,7 @@ class DigestComposer:
         return text
 
 
-class DigestPass:
+class DigestPass(ClaimPass[Claim]):
     """One pass: claim what is due (and what earlier passes left), compose, send, mark.
 
     Args:
@@ -142,102 +141,39 @@ class DigestPass:
         lease: timedelta = LEASE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if now.tzinfo is None:
-            raise ValueError("the moment of a pass must be aware")
-        self.sessions = sessions
+        super().__init__(
+            sessions, now, budget=budget, workers=workers, batch=batch, lease=lease, sleep=sleep
+        )
         self.send = send
-        self.now = now.astimezone(UTC)
         self.default_zone = default_zone
         self.default_language = default_language
-        self.budget = budget
-        self.workers = max(1, workers)
-        self.batch = max(1, batch)
-        self.lease = lease
-        self.sleep = sleep
-        self.token = uuid.uuid4().hex
         self.report = PassReport()
-        self._queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=2 * self.batch)
-        self._sent: list[tuple[int, str]] = []
-        self._sent_ready = asyncio.Event()
-        self._closing = False
-        self._started = time.monotonic()
-
-    def _moment(self) -> datetime:
-        """``now`` moved on by the time the pass has run: a pass of 10,000 digests takes
-        minutes, and a claim made late in it must get a lease from then, not from the start
-        (else another process could take it over while it is still being sent)."""
-        return self.now + timedelta(seconds=time.monotonic() - self._started)
+        self._due: list[DueSubscription] = []
+        self._composer: DigestComposer | None = None
 
     async def run(self) -> PassReport:
         """Deliver everything due at ``now``; return what happened."""
         async with self.sessions() as session:
-            due = await deliveries.list_due_subscriptions(session, self.now, self.default_zone)
-            if not due and not await deliveries.has_takeable(session, self._moment()):
+            self._due = await deliveries.list_due_subscriptions(
+                session, self.now, self.default_zone
+            )
+            if not self._due and not await deliveries.has_takeable(session, self._moment()):
                 return self.report  # most minutes: nothing to read stories and rates for
             today = self.now.astimezone(zone_from_name(self.default_zone) or UTC).date()
             rates = await list_current_rates(session, today)
             stories = await deliveries.list_story_pool(
                 session, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
             )
-        composer = DigestComposer(stories, rates, self.now, self.default_language)
-        marker = asyncio.create_task(self._mark_sent_loop())
-        workers = [asyncio.create_task(self._work(composer)) for _ in range(self.workers)]
-        try:
-            await self._produce(due)
-        except asyncio.CancelledError:
-            # Stopping (SIGTERM): claims not yet sent stay claimed and a later pass takes
-            # them after the lease; the sends under way finish and are marked below, so a
-            # restart repeats none of them.
-            self._drop_queued()
-            raise
-        finally:
-            if await self._wind_down(workers, marker):
-                raise asyncio.CancelledError
+        self._composer = DigestComposer(stories, rates, self.now, self.default_language)
+        await self._send_all()
         return self.report
-
-    async def _wind_down(
-        self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]
-    ) -> bool:
-        """End the workers and the marker; True when the pass was cancelled meanwhile.
-
-        A cancellation that comes while the last claims are being sent (the producer has
-        finished) must not cut off the sends under way or their marks, else a later pass
-        would send them again: it only drops the claims not yet started.
-        """
-        closing = asyncio.ensure_future(self._close(workers, marker))
-        cancelled = False
-        while True:
-            try:
-                await asyncio.shield(closing)
-                return cancelled
-            except asyncio.CancelledError:
-                if closing.cancelled():
-                    raise
-                cancelled = True
-                self._drop_queued()
-
-    async def _close(self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]) -> None:
-        for _ in workers:
-            await self._queue.put(None)
-        await asyncio.gather(*workers, return_exceptions=True)
-        self._closing = True
-        self._sent_ready.set()
-        await marker
-
-    def _drop_queued(self) -> None:
-        """Forget the queued claims (they stay claimed for a later pass), keeping the
-        workers' stop signals."""
-        stops = 0
-        while not self._queue.empty():
-            stops += self._queue.get_nowait() is None
-        for _ in range(stops):
-            self._queue.put_nowait(None)
 
     # -- claiming ------------------------------------------------------------------------
 
-    async def _produce(self, due: list[DueSubscription]) -> None:
+    async def _produce(self) -> None:
         while ids := await finish_transaction(self._claim(None)):
             await self._enqueue(ids)
+        due = self._due
         chunks = [due[start : start + self.batch] for start in range(0, len(due), self.batch)]
         # Two processes starting together would otherwise walk the same chunks in the same
         # order; shuffled, each mostly claims its own (and on PostgreSQL skips locked ones).
@@ -261,27 +197,26 @@ class DigestPass:
             claims = await deliveries.list_claims(session, ids, self.token)
         self.report.claimed += len(claims)
         for claim in claims:
-            await self._queue.put(claim)
+            await self._queue_item(claim)
 
     # -- sending -------------------------------------------------------------------------
 
-    async def _work(self, composer: DigestComposer) -> None:
-        while (claim := await self._queue.get()) is not None:
-            try:
-                await self._deliver(claim, composer)
-            except Exception as exc:
-                # The claim stays; its lease runs out and a later pass tries again.
-                log.exception("digest %d for chat %d failed", claim.delivery_id, claim.chat_id)
-                self.report.errors.append(f"{claim.delivery_id}: {exc}")
+    def _describe(self, item: Claim) -> str:
+        return f"digest {item.delivery_id} for chat {item.chat_id}"
 
-    async def _deliver(self, claim: Claim, composer: DigestComposer) -> None:
+    def _record_error(self, item: Claim, error: Exception) -> None:
+        self.report.errors.append(f"{item.delivery_id}: {error}")
+
+    async def _deliver(self, item: Claim) -> None:
+        claim = item
         if not claim.active:
             await self._fail(claim, "the subscription was stopped")
             return
         if claim.attempts > MAX_ATTEMPTS:
             await self._fail(claim, f"gave up after {MAX_ATTEMPTS} attempts")
             return
-        html = composer.compose(claim)
+        assert self._composer is not None  # set by run() before any claim
+        html = self._composer.compose(claim)
 
         async def send(chat_id: int) -> None:
             await self.send(chat_id, html)
@@ -293,8 +228,7 @@ class DigestPass:
             send, claim.chat_id, self.budget, sleep=self.sleep, move=move
         )
         if outcome.answer is Answer.SENT:
-            self._sent.append((claim.delivery_id, claim.token))
-            self._sent_ready.set()
+            self._note_sent([(claim.delivery_id, claim.token)])
             self.report.sent += 1
         elif outcome.answer is Answer.FLOODED:
             later = self._moment() + timedelta(
@@ -311,30 +245,11 @@ class DigestPass:
 
     # -- outcomes ------------------------------------------------------------------------
 
-    async def _mark_sent_loop(self) -> None:
-        while True:
-            await self._sent_ready.wait()
-            self._sent_ready.clear()
-            held, self._sent = self._sent, []
-            if held:
-                await self._mark_sent(held)
-            if self._closing and not self._sent:
-                return
+    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
+        await deliveries.mark_sent(session, held, self._moment())
 
-    async def _mark_sent(self, held: list[tuple[int, str]]) -> None:
-        for attempt in range(1, 4):
-            try:
-                async with self.sessions() as session, session.begin():
-                    await deliveries.mark_sent(session, held, self._moment())
-                DIGESTS.labels(outcome="sent").inc(len(held))
-                return
-            except Exception:
-                if attempt == 3:
-                    # Those digests were delivered but stay claimed: their lease runs out
-                    # and they are sent again. Logged loudly: this is the duplicate case.
-                    log.exception("could not mark %d sent digests; they may repeat", len(held))
-                    return
-                await asyncio.sleep(0.2 * attempt)
+    def _marks_written(self, count: int) -> None:
+        DIGESTS.labels(outcome="sent").inc(count)
 
     async def _fail(self, claim: Claim, reason: str) -> None:
         log.warning("digest %d for chat %d failed: %s", claim.delivery_id, claim.chat_id, reason)

@@ -57,15 +57,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, HtmlSender, send_within_budget
+from bot.claim_pass import ClaimPass
 from bot.metrics import NOTICES
 from bot.notice_kinds import NoticeKind as NoticeKind
 from bot.notice_kinds import OutgoingNotice as OutgoingNotice
@@ -111,7 +110,7 @@ class NoticeReport:
         )
 
 
-class NoticePass:
+class NoticePass(ClaimPass[ChatNotices]):
     """One pass of one kind: claim chats' notices, compose, send within the budget, mark.
 
     Args:
@@ -143,78 +142,28 @@ class NoticePass:
         lease: timedelta = LEASE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if now.tzinfo is None:
-            raise ValueError("the moment of a pass must be aware")
-        self.sessions = sessions
+        super().__init__(
+            sessions, now, budget=budget, workers=workers, batch=batch, lease=lease, sleep=sleep
+        )
         self.kind = kind
         self.send = send
-        self.now = now.astimezone(UTC)
         self.default_language = default_language
         self.default_zone = default_zone
-        self.budget = budget
-        self.workers = max(1, workers)
-        self.batch = max(1, batch)
-        self.lease = lease
-        self.sleep = sleep
-        self.token = uuid.uuid4().hex
         self.report = NoticeReport(kind.name)
-        self._queue: asyncio.Queue[ChatNotices | None] = asyncio.Queue(maxsize=2 * self.batch)
-        self._sent: list[tuple[int, str]] = []
-        self._sent_ready = asyncio.Event()
-        self._closing = False
-        self._started = time.monotonic()
-
-    def _moment(self) -> datetime:
-        """``now`` moved on by the time the pass has run, so late claims get a full lease."""
-        return self.now + timedelta(seconds=time.monotonic() - self._started)
 
     async def run(self) -> NoticeReport:
         """Deliver every takeable notice of the kind; return what happened."""
         async with self.sessions() as session:
             if not await notices.has_takeable(session, self.kind.name, self._moment()):
                 return self.report  # most minutes: one query and done
-        marker = asyncio.create_task(self._mark_sent_loop())
-        workers = [asyncio.create_task(self._work()) for _ in range(self.workers)]
-        try:
-            await self._produce()
-        except asyncio.CancelledError:
-            # Stopping: claims not yet sent stay claimed until their lease runs out; sends
-            # under way finish and are marked below, so a restart repeats none of them.
-            self._drop_queued()
-            raise
-        finally:
-            closing = asyncio.ensure_future(self._close(workers, marker))
-            try:
-                await asyncio.shield(closing)
-            except asyncio.CancelledError:
-                self._drop_queued()
-                await closing
-                raise
+        await self._send_all()
         return self.report
 
-    async def _close(self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]) -> None:
-        for _ in workers:
-            await self._queue.put(None)
-        await asyncio.gather(*workers, return_exceptions=True)
-        self._closing = True
-        self._sent_ready.set()
-        await marker
-
-    def _drop_queued(self) -> None:
-        stops = 0
-        while not self._queue.empty():
-            stops += self._queue.get_nowait() is None
-        for _ in range(stops):
-            self._queue.put_nowait(None)
-
     async def _produce(self) -> None:
-        while True:
-            claimed = await finish_transaction(self._claim())
-            if not claimed:
-                return
+        while claimed := await finish_transaction(self._claim()):
             for chat in claimed:
                 self.report.claimed += len(chat.notices)
-                await self._queue.put(chat)
+                await self._queue_item(chat)
 
     async def _claim(self) -> list[ChatNotices]:
         """Claim the next chats; claims made just before a stop stay until their lease ends."""
@@ -223,14 +172,11 @@ class NoticePass:
                 session, self.kind.name, self.token, self._moment(), self.lease, self.batch
             )
 
-    async def _work(self) -> None:
-        while (chat := await self._queue.get()) is not None:
-            try:
-                await self._deliver(chat)
-            except Exception as exc:
-                # Left claimed: the lease runs out and a later pass tries again (an attempt).
-                log.exception("%s notices for chat %d failed", self.kind.name, chat.chat_id)
-                self.report.errors.append(f"{chat.chat_id}: {exc}")
+    def _describe(self, item: ChatNotices) -> str:
+        return f"{self.kind.name} notices for chat {item.chat_id}"
+
+    def _record_error(self, item: ChatNotices, error: Exception) -> None:
+        self.report.errors.append(f"{item.chat_id}: {error}")
 
     async def _deliver(self, chat: ChatNotices) -> None:
         worn = [n.id for n in chat.notices if n.attempts > MAX_ATTEMPTS]
@@ -268,8 +214,7 @@ class NoticePass:
             chat_id = outcome.chat_id
             rest = ids + [i for m in messages[index + 1 :] for i in m.notice_ids if i in owned]
             if outcome.answer is Answer.SENT:
-                self._sent.extend((i, self.token) for i in ids)
-                self._sent_ready.set()
+                self._note_sent((i, self.token) for i in ids)
                 self.report.sent += len(ids)
                 self.report.messages += 1
             elif outcome.answer is Answer.REJECTED:
@@ -284,29 +229,11 @@ class NoticePass:
                 await self._put_back(rest, later, outcome.reason, counts=not flooded)
                 return
 
-    async def _mark_sent_loop(self) -> None:
-        while True:
-            await self._sent_ready.wait()
-            self._sent_ready.clear()
-            held, self._sent = self._sent, []
-            if held:
-                await self._mark_sent(held)
-            if self._closing and not self._sent:
-                return
+    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
+        await notices.mark_sent(session, held, self._moment())
 
-    async def _mark_sent(self, held: list[tuple[int, str]]) -> None:
-        for attempt in range(1, 4):
-            try:
-                async with self.sessions() as session, session.begin():
-                    await notices.mark_sent(session, held, self._moment())
-                NOTICES.labels(kind=self.kind.name, outcome="sent").inc(len(held))
-                return
-            except Exception:
-                if attempt == 3:
-                    # Delivered but still claimed: the lease runs out and they repeat.
-                    log.exception("could not mark %d sent notices; they may repeat", len(held))
-                    return
-                await asyncio.sleep(0.2 * attempt)
+    def _marks_written(self, count: int) -> None:
+        NOTICES.labels(kind=self.kind.name, outcome="sent").inc(count)
 
     async def _fail(self, ids: Sequence[int], reason: str, *, dropped: bool = False) -> None:
         status = notices.DROPPED if dropped else notices.FAILED

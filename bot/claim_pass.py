@@ -1,0 +1,206 @@
+"""What the digest pass and the notice pass share: claim, send with workers, mark in groups.
+
+A pass claims work in short transactions (the producer), hands each claimed item to a few
+workers that send it within the bot's send budget, and a marker commits the "sent" marks
+in groups while the sending goes on, usually a message or two a transaction.
+
+Stopping (SIGTERM, a cancelled job) is the delicate part, and the reason this is written
+once: claims not yet started stay claimed until their lease runs out and a later pass takes
+them; sends under way finish and are marked, so a restart repeats none of them; a claim
+transaction under way is finished rather than cut off (``finish_transaction``).
+
+A subclass says how to claim (``_produce``, putting items with ``_queue_item``), how to
+deliver one item (``_deliver``, calling ``_note_sent`` for what Telegram accepted), how to
+write the marks (``_write_marks``) and how to name an item in the log (``_describe``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.send_budget import Budget
+
+log = logging.getLogger(__name__)
+
+ItemT = TypeVar("ItemT")
+
+MARK_TRIES = 3  # a "sent" mark that cannot be written after these is logged loudly
+
+
+class ClaimPass(ABC, Generic[ItemT]):
+    """The claim → send → mark skeleton of one pass (see the module docstring).
+
+    Args:
+        sessions: The store.
+        now: The moment of the pass; must be aware.
+        budget: The bot's send budget.
+        workers: Items being sent at once.
+        batch: Items (or chats) claimed per transaction; the queue holds two batches.
+        lease: How long a claim holds before another pass may take it over.
+        sleep: How to wait out a short 429 (tests pass a fake one).
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        now: datetime,
+        *,
+        budget: Budget,
+        workers: int,
+        batch: int,
+        lease: timedelta,
+        sleep: Callable[[float], Awaitable[None]],
+    ) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the moment of a pass must be aware")
+        self.sessions = sessions
+        self.now = now.astimezone(UTC)
+        self.budget = budget
+        self.workers = max(1, workers)
+        self.batch = max(1, batch)
+        self.lease = lease
+        self.sleep = sleep
+        self.token = uuid.uuid4().hex
+        self._queue: asyncio.Queue[ItemT | None] = asyncio.Queue(maxsize=2 * self.batch)
+        self._sent: list[tuple[int, str]] = []
+        self._sent_ready = asyncio.Event()
+        self._closing = False
+        self._started = time.monotonic()
+
+    # -- what a subclass says ------------------------------------------------------------
+
+    @abstractmethod
+    async def _produce(self) -> None:
+        """Claim everything takeable, in batches, and queue it with ``_queue_item``."""
+
+    @abstractmethod
+    async def _deliver(self, item: ItemT) -> None:
+        """Send one claimed item and record its outcome."""
+
+    @abstractmethod
+    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
+        """Mark these (row id, claim token) pairs sent, in ``session``'s transaction."""
+
+    @abstractmethod
+    def _marks_written(self, count: int) -> None:
+        """``count`` sent marks were committed (for the metrics)."""
+
+    @abstractmethod
+    def _describe(self, item: ItemT) -> str:
+        """The item in a log line, e.g. "digest 12 for chat 34"."""
+
+    @abstractmethod
+    def _record_error(self, item: ItemT, error: Exception) -> None:
+        """Note an unexpected error in the pass's report."""
+
+    # -- the skeleton --------------------------------------------------------------------
+
+    def _moment(self) -> datetime:
+        """``now`` moved on by the time the pass has run: a pass of 10,000 messages takes
+        minutes, and a claim made late in it must get a lease from then, not from the start
+        (else another process could take it over while it is still being sent)."""
+        return self.now + timedelta(seconds=time.monotonic() - self._started)
+
+    async def _send_all(self) -> None:
+        """Run the producer, the workers and the marker until everything claimed is done."""
+        marker = asyncio.create_task(self._mark_sent_loop())
+        workers = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        try:
+            await self._produce()
+        except asyncio.CancelledError:
+            self._drop_queued()
+            raise
+        finally:
+            if await self._wind_down(workers, marker):
+                raise asyncio.CancelledError
+
+    async def _queue_item(self, item: ItemT) -> None:
+        await self._queue.put(item)
+
+    def _note_sent(self, held: Iterable[tuple[int, str]]) -> None:
+        """Telegram took these: the marker writes them with the next group."""
+        self._sent.extend(held)
+        self._sent_ready.set()
+
+    async def _wind_down(
+        self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]
+    ) -> bool:
+        """End the workers and the marker; True when the pass was cancelled meanwhile.
+
+        A cancellation that comes while the last claims are being sent (the producer has
+        finished) must not cut off the sends under way or their marks, else a later pass
+        would send them again: it only drops the claims not yet started.
+        """
+        closing = asyncio.ensure_future(self._close(workers, marker))
+        cancelled = False
+        while True:
+            try:
+                await asyncio.shield(closing)
+                return cancelled
+            except asyncio.CancelledError:
+                if closing.cancelled():
+                    raise
+                cancelled = True
+                self._drop_queued()
+
+    async def _close(self, workers: list[asyncio.Task[None]], marker: asyncio.Task[None]) -> None:
+        for _ in workers:
+            await self._queue.put(None)
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._closing = True
+        self._sent_ready.set()
+        await marker
+
+    def _drop_queued(self) -> None:
+        """Forget the queued claims (they stay claimed for a later pass), keeping the
+        workers' stop signals."""
+        stops = 0
+        while not self._queue.empty():
+            stops += self._queue.get_nowait() is None
+        for _ in range(stops):
+            self._queue.put_nowait(None)
+
+    async def _work(self) -> None:
+        while (item := await self._queue.get()) is not None:
+            try:
+                await self._deliver(item)
+            except Exception as exc:
+                # The claim stays; its lease runs out and a later pass tries again.
+                log.exception("%s failed", self._describe(item))
+                self._record_error(item, exc)
+
+    async def _mark_sent_loop(self) -> None:
+        while True:
+            await self._sent_ready.wait()
+            self._sent_ready.clear()
+            held, self._sent = self._sent, []
+            if held:
+                await self._mark_sent(held)
+            if self._closing and not self._sent:
+                return
+
+    async def _mark_sent(self, held: list[tuple[int, str]]) -> bool:
+        """Write one group of marks, trying again a little later; False when it gave up."""
+        for attempt in range(1, MARK_TRIES + 1):
+            try:
+                async with self.sessions() as session, session.begin():
+                    await self._write_marks(session, held)
+                self._marks_written(len(held))
+                return True
+            except Exception:
+                if attempt == MARK_TRIES:
+                    # Delivered but still claimed: their lease runs out and they are sent
+                    # again. Logged loudly: this is the duplicate case.
+                    log.exception("could not mark %d sent messages; they may repeat", len(held))
+                    return False
+                await asyncio.sleep(0.2 * attempt)
+        return False
