@@ -47,6 +47,14 @@ class HtmlSender(Protocol):
     ) -> None: ...
 
 
+def pass_bot(token: str, base_url: str, workers: int) -> Bot:
+    """A Bot of a pass's own: a connection pool wide enough for its workers, and no retrying
+    rate limiter (a pass handles 429s itself, within the send budget)."""
+    from telegram.request import HTTPXRequest
+
+    return Bot(token, base_url=base_url, request=HTTPXRequest(connection_pool_size=workers + 2))
+
+
 def telegram_sender(bot: Bot) -> HtmlSender:
     """Send through ``bot`` in HTML without link previews, with an optional inline keyboard;
     the answer unparsed (see ``handlers.reply.send_html``: turning it into a Message costs

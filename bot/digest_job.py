@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
 
+from bot.bulk_send import pass_bot
 from bot.digests import WORKERS, PassReport, Sender, run_due_pass, telegram_sender
 from storage.leases import make_holder, run_under_lease
 
@@ -46,16 +46,10 @@ def digest_job(settings: Settings) -> BackgroundJob:
     """
 
     async def send_digests(app: Any) -> None:
-        from telegram.request import HTTPXRequest
-
         from bot.app import limits_of
 
         token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-        bot = Bot(
-            token,
-            base_url=settings.telegram_api_base_url,
-            request=HTTPXRequest(connection_pool_size=WORKERS + 2),
-        )
+        bot = pass_bot(token, settings.telegram_api_base_url, WORKERS)
         async with bot:
             await run_every_minute(
                 app.bot_data.sessions,

@@ -18,9 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
 
-from bot.bulk_send import HtmlSender, telegram_sender
+from bot.bulk_send import HtmlSender, pass_bot, telegram_sender
 from bot.digest_job import seconds_to_next_minute
 from bot.notice_kinds import NoticeKind, notice_kinds
 from bot.notices import WORKERS, NoticeReport, run_notice_pass
@@ -79,19 +78,13 @@ def notice_job(settings: Settings) -> BackgroundJob:
     """
 
     async def send_notices(app: Any) -> None:
-        from telegram.request import HTTPXRequest
-
         from bot.app import limits_of
 
         registry = notice_kinds(app)
         if not registry.kinds:
             return
         token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-        bot = Bot(
-            token,
-            base_url=settings.telegram_api_base_url,
-            request=HTTPXRequest(connection_pool_size=WORKERS + 2),
-        )
+        bot = pass_bot(token, settings.telegram_api_base_url, WORKERS)
         async with bot:
             await run_notice_rounds(
                 app.bot_data.sessions,
