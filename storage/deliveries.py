@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 
 from core.schedule_words import zone_from_name
 from core.types import Story
+from storage.chat_moves import move_chat_belongings
 from storage.chats import copy_chat
 from storage.models import ChatRow, DeliveryRow, StoryRow, SubscriptionRow
 from storage.stories import attach_editions, to_story
@@ -401,6 +402,8 @@ async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> bool:
             update(SubscriptionRow).where(SubscriptionRow.chat_id == old_id).values(active=False)
         )
         return False
+    # Before the old row goes: its topics would go with it (ON DELETE CASCADE).
+    await move_chat_belongings(session, old_id, new_id)
     await session.execute(delete(ChatRow).where(ChatRow.id == old_id))
     return True
 

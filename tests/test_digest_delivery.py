@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -15,8 +16,11 @@ from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.send_budget import SendBudget
 from bot.settings import to_async_url
 from storage import deliveries
+from storage.alerts import NewAlert, add_alert
 from storage.database import make_engine, make_sessionmaker
-from storage.models import ChatRow, SubscriptionRow
+from storage.models import AlertRow, ChatRow, NoticeRow, SubscriptionRow, TopicRow
+from storage.notices import add_notice
+from storage.topics import add_topic
 from tests.digest_support import (
     FakeTime,
     add_story,
@@ -318,6 +322,35 @@ async def test_a_group_upgraded_to_a_supergroup_moves_and_gets_its_digest(
     assert chats == {-1004001: ("supergroup", "ru", "Asia/Bishkek")}
     await run_pass(sessions, emu, now + days(1))
     assert len(emu.messages_in(-1004001)) == 2
+
+
+async def test_a_group_moved_by_its_digest_keeps_its_topics_alerts_and_notices(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The digest hears of the upgrade first and removes the old chat row: the group's topics
+    # (which would go with that row), alerts and queued notices must be on the new id by then.
+    emu = BotApiEmulator()
+    emu.group_chat("Traders", chat_id=-4002)
+    emu.upgrade_group(-4002, -1004002)
+    await add_subscriber(sessions, -4002, kind="group", language="ru", timezone="Asia/Bishkek")
+    now = at("2026-11-28T09:00:00+06:00")
+    async with sessions() as session, session.begin():
+        await add_topic(session, -4002, "rogun", (), now)
+        alert = NewAlert(
+            chat_id=-4002, base="USD", quote="KZT", direction="above", level=Decimal("520"),
+            armed=True, set_rate=Decimal("500"), set_as_of=now.date(), seen_as_of=now.date(),
+        )  # fmt: skip
+        await add_alert(session, alert, now)
+        await add_notice(session, "topic", "topic:-4002:1", -4002, {"story": 1}, now)
+    report = await run_pass(sessions, emu, now)
+    assert (report.sent, report.moved) == (1, 1)
+    async with sessions() as session:
+        topics = [(t.chat_id, t.words) for t in await session.scalars(select(TopicRow))]
+        alerts = [a.chat_id for a in await session.scalars(select(AlertRow))]
+        queued = [n.chat_id for n in await session.scalars(select(NoticeRow))]
+        chats = [c.id for c in await session.scalars(select(ChatRow))]
+    assert topics == [(-1004002, "rogun")]
+    assert alerts == [-1004002] and queued == [-1004002] and chats == [-1004002]
 
 
 async def test_a_global_limit_of_30_a_second_is_kept_without_a_429(
