@@ -7,6 +7,8 @@ Counters are per process: with several instances, Prometheus sums them across ta
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -28,6 +30,7 @@ __all__ = [
     "UPDATES",
     "UPDATE_SECONDS",
     "exposition",
+    "labelled",
 ]
 
 # The *_created series double the output and say only when the process started.
@@ -84,6 +87,23 @@ FETCHES = Counter(
     ["source", "outcome"],
     registry=REGISTRY,
 )
+
+
+_Metric = TypeVar("_Metric", Counter, Histogram)
+# (metric, label values) -> the labelled series; the values come from short fixed lists
+# (kinds of update, outcomes, Bot API methods), so this stays small.
+_SERIES: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: _Metric, *values: str) -> _Metric:
+    """``metric.labels(*values)``, looked up once: counted on every update, the library's
+    label checks and lock cost more than the count itself."""
+    key = (id(metric), values)
+    series = _SERIES.get(key)
+    if series is None:
+        series = _SERIES[key] = metric.labels(*values)
+    result: _Metric = series
+    return result
 
 
 def exposition() -> bytes:

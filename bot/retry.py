@@ -26,7 +26,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.metrics import ERRORS, REPLIES
+from bot.metrics import ERRORS, REPLIES, labelled
 from bot.send_budget import PROCESS_BUDGET, Budget
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class RetryingLimiter(BaseRateLimiter[None]):
             ERRORS.labels(kind=type(exc).__name__, place=endpoint).inc()
             raise
         if endpoint in REPLY_METHODS:
-            REPLIES.labels(method=endpoint).inc()
+            labelled(REPLIES, endpoint).inc()
         return result
 
     async def _with_retries(

@@ -27,7 +27,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, CommandHandler, ContextTypes, ExtBot
 
 from bot.chat_memory import RecentChats
-from bot.metrics import ERRORS, SEARCH_SECONDS, UPDATE_SECONDS, UPDATES
+from bot.metrics import ERRORS, SEARCH_SECONDS, UPDATE_SECONDS, UPDATES, labelled
 from handlers.context import BotContext, ChatState, Services
 from handlers.errors import error_place
 from handlers.outcome import CANCELLED, ERROR, close_record, command_of, mark_error, open_record
@@ -83,8 +83,8 @@ class UpdateLoggingApplication(
             close_record(token)
             seconds = time.perf_counter() - started
             kind, command = update_kind(update), command_of(update)
-            UPDATES.labels(kind=kind, outcome=record.outcome).inc()
-            UPDATE_SECONDS.labels(kind=kind).observe(seconds)
+            labelled(UPDATES, kind, record.outcome).inc()
+            labelled(UPDATE_SECONDS, kind).observe(seconds)
             if record.outcome == ERROR:
                 place = error_place(update, self._commands())
                 ERRORS.labels(kind=record.error_kind or "UnknownError", place=place).inc()
