@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from core.search.normalize import split_word
+from core.search.normalize import is_cyrillic, split_word
 
 _GROUPS: Final = """
 kazakhstan kazakh kazakhs qazaqstan казахстан казахский казах казахи казахстанцы
@@ -86,16 +86,18 @@ factory plant works завод фабрика комбинат
 production output produce производство выпуск добыча производить
 oil нефть нефтяной
 gas газ газовый
+liquefied сжиженный
 pipeline газопровод трубопровод
 refinery нпз нефтеперерабатывающий
 coal уголь угольный
 electricity power энергия электроэнергия электричество
-hydropower гэс гидроэлектростанция
+hydropower hpp гэс гидроэлектростанция
 gold золото золотой
 copper медь медный
 mine mining рудник шахта горнодобывающий
 grain wheat зерно пшеница
 cotton хлопок хлопковый
+harvest crop урожай
 milk dairy молоко молочный
 bread хлеб лепешки
 flour мука
@@ -112,12 +114,14 @@ road roads highway дорога дороги трасса тракт
 railway railroad rail железная железнодорожный
 train trains поезд поезда
 metro subway метро метрополитен
+overground наземный
 station stations станция станции
 bus buses автобус автобусы
 car cars vehicle vehicles auto автомобиль автомобили машина машины авто
 electric электрический электро
 airport аэропорт
-flight flights рейс рейсы авиасообщение
+flight flights рейс рейсы авиасообщение авиарейс
+direct прямой
 plane aircraft самолет
 port порт
 border граница пограничный
@@ -128,6 +132,7 @@ school schools школа школы
 university universities университет вуз вузы
 student students студент студенты
 teacher учитель
+scientist scientists researcher researchers исследователь исследователи
 children child kids дети ребенок
 doctor врач
 hospital больница
@@ -285,7 +290,7 @@ country страна
 state государство государственный
 international международный
 foreign иностранный зарубежный
-head глава
+head chief chiefs глава руководитель руководители начальник
 leader лидер
 official officials чиновник чиновники
 citizen citizens гражданин граждане
@@ -326,6 +331,15 @@ ticket tickets билет билеты
 customs таможня
 sanctions санкции
 embassy посольство
+un оон
+sco шос
+cis снг
+eaeu еаэс
+wto вто
+imf мвф
+csto одкб
+osce обсе
+nato нато
 ambassador посол
 summit саммит
 forum форум
@@ -365,6 +379,19 @@ _NUMBERS: Final = {
     "thousand": "1000",
 }
 _RELATED_MAX: Final = 24
+_FLEETING: Final = ("ок", "ек", "ец")
+_MIN_FLEETING: Final = 5
+
+
+def _oblique(word: str) -> str | None:
+    """A Russian noun's genitive when its last vowel drops ("хлопок" -> "хлопка").
+
+    The stemmer keeps that vowel in the written form and not in the others ("хлопок",
+    "хлопк"), so a group written with "хлопок" would miss "урожай хлопка".
+    """
+    if len(word) >= _MIN_FLEETING and is_cyrillic(word) and word.endswith(_FLEETING):
+        return word[:-2] + word[-1] + "а"
+    return None
 
 
 def build_glossary(
@@ -390,6 +417,7 @@ def build_glossary(
             if word in _NUMBERS:
                 words.append(_NUMBERS[word])
         folded = [part for word in words for part in split_word(word.casefold())]
+        folded += [other for word in folded if (other := _oblique(word))]
         found = [term(word) for word in folded]
         if more is not None:
             found += [other for word in folded for other in more(word)]
