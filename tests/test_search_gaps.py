@@ -104,6 +104,21 @@ def test_a_fleeting_vowel_is_in_the_glossary_both_ways() -> None:
     assert "singer" in glossary[analyzer.term("певца") or ""]
 
 
+def test_a_name_reaches_its_russian_adjective_and_numbers_their_digits() -> None:
+    analyzer = Analyzer()
+    glossary = build_glossary(analyzer.term, None, REGIONAL_GROUPS)
+    assert "андижанск" in glossary["andijon"]
+    assert "аральск" in glossary["aral"]
+    assert "морск" in glossary["sea"]
+    assert "three" in glossary["uch"]
+    assert not any(term.endswith("ыйск") for terms in glossary.values() for term in terms)
+
+
+@pytest.mark.parametrize(("word", "stem"), [("утулуп", "утул"), ("жиналып", "жинал")])
+def test_the_converb_of_a_two_verb_phrase_comes_off(word: str, stem: str) -> None:
+    assert strip_turkic(fold(word)) == stem
+
+
 @pytest.mark.parametrize(
     ("topic", "title", "matches"),
     [
@@ -134,12 +149,16 @@ def test_search_finds_stories_across_these_gaps() -> None:
         SearchDoc(2, "Саммит ШОС пройдет в Бишкеке", published=DAY),
         SearchDoc(3, "Алматы метросында жаңа бекет ашылды", published=DAY),
         SearchDoc(4, "В Актобе сжиженный газ стал дешевле", published=DAY),
+        SearchDoc(5, "В Андижанской области открыли музей плова", published=DAY),
+        SearchDoc(6, "В Фергане незаконно срубили три тополя", published=DAY),
     )
     assert top_ids(engine, "cotton harvest")[:1] == [1]
     assert top_ids(engine, "paxta hosili")[:1] == [1]
     assert top_ids(engine, "SCO summit")[:1] == [2]
     assert top_ids(engine, "Алматы метросы")[:1] == [3]
     assert top_ids(engine, "liquefied gas Aktobe")[:1] == [4]
+    assert top_ids(engine, "Andijon muzeyi")[:1] == [5]
+    assert top_ids(engine, "uchta terak noqonuniy")[:1] == [6]
 
 
 @pytest.mark.parametrize(

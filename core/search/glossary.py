@@ -381,6 +381,9 @@ _NUMBERS: Final = {
 _RELATED_MAX: Final = 24
 _FLEETING: Final = ("ок", "ек", "ец")
 _MIN_FLEETING: Final = 5
+_VOWELS: Final = frozenset("аеиоуыэюя")
+_MIN_NAME: Final = 4
+_ADJECTIVE_ENDINGS: Final = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие")
 
 
 def _oblique(word: str) -> str | None:
@@ -392,6 +395,15 @@ def _oblique(word: str) -> str | None:
     if len(word) >= _MIN_FLEETING and is_cyrillic(word) and word.endswith(_FLEETING):
         return word[:-2] + word[-1] + "а"
     return None
+
+
+def _adjectives(word: str) -> tuple[str, ...]:
+    """The Russian adjectives a name makes ("Андижан" -> "андижанский", "Арал" ->
+    "аральский", "Алматы" -> "алматинский"), so "Andijon" finds "андижанский плов"."""
+    if len(word) < _MIN_NAME or not is_cyrillic(word) or word.endswith(_ADJECTIVE_ENDINGS):
+        return ()
+    base = word[:-1] if word[-1] in _VOWELS else word
+    return (base + "ский", base + "ьский", base + "инский")
 
 
 def build_glossary(
@@ -421,6 +433,8 @@ def build_glossary(
         found = [term(word) for word in folded]
         if more is not None:
             found += [other for word in folded for other in more(word)]
+        # Last, so the group's cap cuts these guesses before its words.
+        found += [term(other) for word in folded for other in _adjectives(word)]
         terms = [t for t in dict.fromkeys(found) if t]
         for one in terms:
             others = related.setdefault(one, {})

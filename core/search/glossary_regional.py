@@ -128,4 +128,12 @@ plov pilaf плов палау палоо osh палов
 quota quotas квота квоты kvota квота
 abolished отменил отменила жойды жокко bekor бекор
 flight рейс авиарейс каттам reys парвоз
+one один бір бир bir як
+two два екі эки ikki ду
+three три үш үч uch се
+four четыре төрт tort чор
+five пять бес беш besh панҷ
+hundred сто жүз yuz
+illegal illegally незаконный незаконно заңсыз мыйзамсыз noqonuniy ғайриқонунӣ
+increase увеличить увеличит көбейту арттыру көбөйтүү oshirish афзоиш
 """

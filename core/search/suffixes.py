@@ -58,7 +58,8 @@ _STEMS_IN_S: Final = (
     "алмас",
 )
 _CYRILLIC_PLURAL: Final = _endings("лар лер дар дер тар тер лор дор тор")
-# Verbs in headlines: "арттырмақ", "ашылды", "қатысты", "көбейтеді", "толтырылды".
+# Verbs in headlines: "арттырмақ", "ашылды", "қатысты", "көбейтеді", "толтырылды", and the
+# converb of two-verb phrases ("утулуп калды", "жиналып").
 _CYRILLIC_VERB: Final = _endings(
     """
     ылды илди ылган илген ылады иледи ылмак илмек
@@ -67,6 +68,7 @@ _CYRILLIC_VERB: Final = _endings(
     ады еди иди йды йди
     ган ген кан кен
     уу уу
+    ып ип уп
     """
 )
 # Uzbek and Turkmen in Latin letters (folded: o'->o, g'->g, ş->s, ç->c, ň->n, ä->a).
