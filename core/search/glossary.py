@@ -110,7 +110,8 @@ hot горячий
 cold холодный
 cut outage shutoff отключение отключить отключат
 repair repairs ремонт
-road roads highway дорога дороги трасса тракт
+road roads highway дорога дороги трасса тракт путь
+silk шелк шелковый
 railway railroad rail железная железнодорожный
 train trains поезд поезда
 metro subway метро метрополитен
@@ -308,6 +309,7 @@ champion чемпион
 actress актриса
 actor актер
 wedding свадьба
+marry married marriage замуж брак женился
 divorce развод
 daughter дочь
 son сын

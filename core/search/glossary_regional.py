@@ -57,7 +57,8 @@ scientist scientists исследователи ғалымдар окумушт�
 storm буря боран бороон boron тӯфон
 dust пыль пыльная шаң чаң chang ғубор
 fire пожар өрт yongin сӯхтор
-road дорога жол yol роҳ
+road дорога путь жол yol роҳ
+silk шелк жібек жибек ipak ипак shoyi абрешим
 railway железнодорожный теміржол темир temiryol роҳиоҳан
 airport аэропорт әуежай aeroport фурудгоҳ
 hotel hotels гостиница отель қонақүй мейманкана mehmonxona меҳмонхона
