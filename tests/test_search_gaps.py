@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.search import SearchDoc, SearchEngine
+from core.search.forms import name_adjectives, oblique
 from core.search.glossary import build_glossary
 from core.search.glossary_regional import REGIONAL_GROUPS
 from core.search.normalize import split_word
@@ -168,3 +169,14 @@ def test_odd_queries_still_answer(query: str) -> None:
     engine = engine_with(SearchDoc(1, "Алматы метросында жаңа бекет ашылды", published=DAY))
     hits = engine.search(query, limit=3)
     assert all(hit.id in {1, *range(10_000, 10_012)} for hit in hits)
+
+
+def test_word_forms_guessed_from_spelling() -> None:
+    assert oblique("хлопок") == "хлопка"
+    assert oblique("певец") == "певца"
+    assert oblique("сок") is None  # too short to have lost a vowel
+    assert oblique("cotton") is None
+    assert name_adjectives("андижан")[0] == "андижанский"
+    assert "алматинский" in name_adjectives("алматы")
+    assert name_adjectives("незаконный") == ()  # already an adjective
+    assert name_adjectives("Aral") == ()

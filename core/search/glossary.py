@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from core.search.normalize import is_cyrillic, split_word
+from core.search.forms import name_adjectives, oblique
+from core.search.normalize import split_word
 
 _GROUPS: Final = """
 kazakhstan kazakh kazakhs qazaqstan казахстан казахский казах казахи казахстанцы
@@ -381,31 +382,6 @@ _NUMBERS: Final = {
     "thousand": "1000",
 }
 _RELATED_MAX: Final = 24
-_FLEETING: Final = ("ок", "ек", "ец")
-_MIN_FLEETING: Final = 5
-_VOWELS: Final = frozenset("аеиоуыэюя")
-_MIN_NAME: Final = 4
-_ADJECTIVE_ENDINGS: Final = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие")
-
-
-def _oblique(word: str) -> str | None:
-    """A Russian noun's genitive when its last vowel drops ("хлопок" -> "хлопка").
-
-    The stemmer keeps that vowel in the written form and not in the others ("хлопок",
-    "хлопк"), so a group written with "хлопок" would miss "урожай хлопка".
-    """
-    if len(word) >= _MIN_FLEETING and is_cyrillic(word) and word.endswith(_FLEETING):
-        return word[:-2] + word[-1] + "а"
-    return None
-
-
-def _adjectives(word: str) -> tuple[str, ...]:
-    """The Russian adjectives a name makes ("Андижан" -> "андижанский", "Арал" ->
-    "аральский", "Алматы" -> "алматинский"), so "Andijon" finds "андижанский плов"."""
-    if len(word) < _MIN_NAME or not is_cyrillic(word) or word.endswith(_ADJECTIVE_ENDINGS):
-        return ()
-    base = word[:-1] if word[-1] in _VOWELS else word
-    return (base + "ский", base + "ьский", base + "инский")
 
 
 def build_glossary(
@@ -431,12 +407,12 @@ def build_glossary(
             if word in _NUMBERS:
                 words.append(_NUMBERS[word])
         folded = [part for word in words for part in split_word(word.casefold())]
-        folded += [other for word in folded if (other := _oblique(word))]
+        folded += [other for word in folded if (other := oblique(word))]
         found = [term(word) for word in folded]
         if more is not None:
             found += [other for word in folded for other in more(word)]
         # Last, so the group's cap cuts these guesses before its words.
-        found += [term(other) for word in folded for other in _adjectives(word)]
+        found += [term(other) for word in folded for other in name_adjectives(word)]
         terms = [t for t in dict.fromkeys(found) if t]
         for one in terms:
             others = related.setdefault(one, {})
