@@ -28,9 +28,9 @@ from typing import Final
 
 from core.countries import CENTRAL_ASIA, lookup_country
 from core.search.fuzzy import Vocabulary
-from core.search.normalize import is_cyrillic, raw_words, split_word
+from core.search.normalize import raw_words, split_word
 from core.search.query import RELATED_WEIGHT, QueryReader
-from core.search.stemming import TAJIK, TURKIC, Analyzer, cyrillic_family
+from core.search.stemming import Analyzer, cyrillic_family
 
 # Measured on bench/follow_eval (tuning half); see the README's "Following topics".
 MATCH_THRESHOLD: Final = 0.7
@@ -148,8 +148,9 @@ class TopicIndex:
     def slots(self, words: str) -> list[list[str]]:
         """The terms of each word of a topic; empty when only stop words (or nothing) remain.
 
-        A Cyrillic word also gives its Kazakh/Kyrgyz and Tajik stems, so "Павлодарда" and
-        "Павлодар" meet whichever stemmer reads the story.
+        A word also gives its stems in the region's other languages
+        (``Analyzer.other_terms``), so "Павлодарда" and "Павлодар" meet whichever stemmer
+        reads the story.
         """
         family = cyrillic_family(words)
         found: list[list[str]] = []
@@ -162,12 +163,11 @@ class TopicIndex:
                 if term is None or term in seen:
                     continue
                 seen.add(term)
+                # "Аральское" is also "арал", "hosili" also "hosil".
                 terms = [term]
-                if is_cyrillic(word):
-                    for other in (TURKIC, TAJIK):
-                        stem = self._analyzer.family_term(word, other)
-                        if stem and stem not in terms:
-                            terms.append(stem)
+                for stem in self._analyzer.other_terms(word):
+                    if stem not in terms:
+                        terms.append(stem)
                 found.append(terms)
         return found[:MAX_TOPIC_WORDS]
 

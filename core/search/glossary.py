@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from core.search.forms import name_adjectives, oblique
 from core.search.normalize import split_word
 
 _GROUPS: Final = """
@@ -86,16 +87,18 @@ factory plant works завод фабрика комбинат
 production output produce производство выпуск добыча производить
 oil нефть нефтяной
 gas газ газовый
+liquefied сжиженный
 pipeline газопровод трубопровод
 refinery нпз нефтеперерабатывающий
 coal уголь угольный
 electricity power энергия электроэнергия электричество
-hydropower гэс гидроэлектростанция
+hydropower hpp гэс гидроэлектростанция
 gold золото золотой
 copper медь медный
 mine mining рудник шахта горнодобывающий
 grain wheat зерно пшеница
 cotton хлопок хлопковый
+harvest crop урожай
 milk dairy молоко молочный
 bread хлеб лепешки
 flour мука
@@ -108,16 +111,19 @@ hot горячий
 cold холодный
 cut outage shutoff отключение отключить отключат
 repair repairs ремонт
-road roads highway дорога дороги трасса тракт
+road roads highway дорога дороги трасса тракт путь
+silk шелк шелковый
 railway railroad rail железная железнодорожный
 train trains поезд поезда
 metro subway метро метрополитен
+overground наземный
 station stations станция станции
 bus buses автобус автобусы
 car cars vehicle vehicles auto автомобиль автомобили машина машины авто
 electric электрический электро
 airport аэропорт
-flight flights рейс рейсы авиасообщение
+flight flights рейс рейсы авиасообщение авиарейс
+direct прямой
 plane aircraft самолет
 port порт
 border граница пограничный
@@ -128,6 +134,7 @@ school schools школа школы
 university universities университет вуз вузы
 student students студент студенты
 teacher учитель
+scientist scientists researcher researchers исследователь исследователи
 children child kids дети ребенок
 doctor врач
 hospital больница
@@ -285,7 +292,7 @@ country страна
 state государство государственный
 international международный
 foreign иностранный зарубежный
-head глава
+head chief chiefs глава руководитель руководители начальник
 leader лидер
 official officials чиновник чиновники
 citizen citizens гражданин граждане
@@ -303,6 +310,7 @@ champion чемпион
 actress актриса
 actor актер
 wedding свадьба
+marry married marriage замуж брак женился
 divorce развод
 daughter дочь
 son сын
@@ -326,6 +334,15 @@ ticket tickets билет билеты
 customs таможня
 sanctions санкции
 embassy посольство
+un оон
+sco шос
+cis снг
+eaeu еаэс
+wto вто
+imf мвф
+csto одкб
+osce обсе
+nato нато
 ambassador посол
 summit саммит
 forum форум
@@ -390,9 +407,12 @@ def build_glossary(
             if word in _NUMBERS:
                 words.append(_NUMBERS[word])
         folded = [part for word in words for part in split_word(word.casefold())]
+        folded += [other for word in folded if (other := oblique(word))]
         found = [term(word) for word in folded]
         if more is not None:
             found += [other for word in folded for other in more(word)]
+        # Last, so the group's cap cuts these guesses before its words.
+        found += [term(other) for word in folded for other in name_adjectives(word)]
         terms = [t for t in dict.fromkeys(found) if t]
         for one in terms:
             others = related.setdefault(one, {})

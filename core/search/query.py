@@ -13,7 +13,8 @@ from core.search.glossary_regional import REGIONAL_GROUPS
 from core.search.lexicon import load_lexicon
 from core.search.normalize import is_cyrillic, raw_words, split_word
 from core.search.scripts import russian_reading, uzbek_reading
-from core.search.stemming import TAJIK, TURKIC, Analyzer, cyrillic_family
+from core.search.stemming import TAJIK, TURKIC, Analyzer, cyrillic_family, name_of_adjective
+from core.search.suffixes import strip_turkic
 
 MAX_QUERY_CHARS: Final = 500
 MAX_QUERY_TERMS: Final = 24
@@ -30,8 +31,6 @@ LEXICON_BASE: Final = 0.4
 LEXICON_PER_TERM: Final = 3
 MAX_READING_VARIANTS: Final = 10
 _CACHE_LIMIT: Final = 20_000
-_NAME_ADJECTIVE: Final = ("инск", "ск", "цк")
-_MIN_NAME: Final = 4
 _CODE_RE: Final = re.compile(r"\b[A-Z]{2,3}\b")
 
 
@@ -117,10 +116,9 @@ class QueryReader:
         readings = [(word, term, 1.0, True)]
         if is_cyrillic(word):
             # A Russian adjective of a name ("Рогунской", "бухарских") stands for the name.
-            for ending in _NAME_ADJECTIVE:
-                if term.endswith(ending) and len(term) - len(ending) >= _MIN_NAME:
-                    readings.append((word, term[: -len(ending)], READING_WEIGHT, False))
-                    break
+            name = name_of_adjective(term)
+            if name:
+                readings.append((word, name, READING_WEIGHT, False))
             for other in (TURKIC, TAJIK):
                 weight = 1.0 if family == other else READING_WEIGHT
                 stem = self._analyzer.family_term(word, other) or ""
@@ -148,17 +146,28 @@ class QueryReader:
             for variant in variants:
                 if found.get(variant.term_id, 0.0) < variant.weight * weight:
                     found[variant.term_id] = variant.weight * weight
-            for other in self._glossary.get(stem, ()):
-                other_id = self._vocabulary.ids.get(other)
-                if other_id is not None and found.get(other_id, 0.0) < RELATED_WEIGHT * weight:
-                    found[other_id] = RELATED_WEIGHT * weight
+            self._add_related(found, stem, weight)
             for other, score in self._lexicon.get(stem, ())[:LEXICON_PER_TERM]:
                 other_id = self._vocabulary.ids.get(other)
                 learned = RELATED_WEIGHT * weight * min(1.0, LEXICON_BASE + score)
                 if other_id is not None and found.get(other_id, 0.0) < learned:
                     found[other_id] = learned
+        if word.isascii() and word.isalpha():
+            # An Uzbek or Turkmen word in Latin letters without its endings ("hosili",
+            # "himoyaga") reaches its glossary group; only the glossary, since the same
+            # cut on an English word ("golden") would make up a word of the index.
+            latin_stem = strip_turkic(word)
+            if latin_stem not in done:
+                self._add_related(found, latin_stem, READING_WEIGHT)
         ranked = sorted(found.items(), key=lambda item: -item[1])[:MAX_READING_VARIANTS]
         return tuple(Variant(term_id, weight) for term_id, weight in ranked)
+
+    def _add_related(self, found: dict[int, float], stem: str, weight: float) -> None:
+        """Add the index terms of ``stem``'s glossary groups to ``found``."""
+        for other in self._glossary.get(stem, ()):
+            other_id = self._vocabulary.ids.get(other)
+            if other_id is not None and found.get(other_id, 0.0) < RELATED_WEIGHT * weight:
+                found[other_id] = RELATED_WEIGHT * weight
 
 
 def parse_query(text: str, analyzer: Analyzer, vocabulary: Vocabulary) -> ParsedQuery:

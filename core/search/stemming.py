@@ -15,6 +15,12 @@ _CACHE_LIMIT: Final = 400_000
 # Letters only Kazakh/Kyrgyz (and Tajik) Cyrillic have; Tajik alone has the second set.
 _TURKIC_LETTERS: Final = frozenset("әғқңөұүһі")
 _TAJIK_LETTERS: Final = frozenset("ҳӣӯҷ")
+# A Russian adjective made of a name ("Рогунская", "бухарских", "Аральское") stands for the
+# name: its stem loses the adjective's suffix. Shorter stems are ordinary adjectives.
+_NAME_ADJECTIVE: Final = ("инск", "ск", "цк")
+_MIN_NAME: Final = 4
+# A Latin word's Turkic stem shorter than this is more often an English word cut wrong.
+_MIN_LATIN_STEM: Final = 4
 RUSSIAN: Final = "ru"
 TURKIC: Final = "turkic"
 TAJIK: Final = "tg"
@@ -36,6 +42,22 @@ def cyrillic_family(text: str) -> str:
     if letters & _TURKIC_LETTERS:
         return TURKIC
     return RUSSIAN
+
+
+def name_of_adjective(term: str) -> str | None:
+    """Return the name a Russian adjective's stem stands for, or None when it is none.
+
+    Args:
+        term: A Russian stem ("аральск", "рогунск", "бухарск").
+
+    Returns:
+        The name's stem ("арал", "рогун", "бухар"), or None.
+    """
+    for ending in _NAME_ADJECTIVE:
+        if term.endswith(ending) and len(term) - len(ending) >= _MIN_NAME:
+            # "аральск" is "Арал" softened before the suffix: the soft sign goes too.
+            return term[: -len(ending)].removesuffix("ь")
+    return None
 
 
 class Analyzer:
@@ -73,6 +95,25 @@ class Analyzer:
             self._family_terms.clear()
         self._family_terms[key] = result
         return result
+
+    def other_terms(self, word: str) -> list[str]:
+        """Return the other stems a folded word may have in the region's languages.
+
+        A Cyrillic word gives its Kazakh/Kyrgyz and Tajik stems and, for a Russian
+        adjective of a name ("аральское"), the name ("арал"); a Latin word its Uzbek or
+        Turkmen stem ("hosili" -> "hosil") when that keeps enough letters to be a word.
+        """
+        found: list[str | None]
+        if is_cyrillic(word):
+            found = [self.family_term(word, TURKIC), self.family_term(word, TAJIK)]
+            found.append(name_of_adjective(self.term(word) or ""))
+        elif word.isascii() and word.isalpha():
+            found = [strip_turkic(word)]
+            found = [stem for stem in found if stem and len(stem) >= _MIN_LATIN_STEM]
+        else:
+            found = []
+        own = self.term(word)
+        return [stem for stem in dict.fromkeys(found) if stem and stem != own]
 
     def term(self, word: str) -> str | None:
         """Return the index term of a folded word, or None for a stop word."""

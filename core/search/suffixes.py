@@ -32,12 +32,34 @@ _CYRILLIC_CASE: Final = _endings(
     мен бен пен менен менен
     мен
     ша ше
+    нинг
     """
 )
 _CYRILLIC_OWNER: Final = _endings("сы си су ы и у ым им ын ин ымыз имиз ыныз иниз")
 _OWNER_VOWEL: Final = ("ы", "и", "у")
+# After a vowel the possessive is "-сы" ("қала-сы", "метро-сы"); with a case on top its
+# vowel goes with the case ("қала-с-ында", "метро-с-унда"), so the "с" is left behind.
+# Stems that end in a vowel and "с" themselves keep it: the native "-ыс/-іс" ("облыс") and
+# loans in "-ус" ("автобус") by the sound before it, the frequent others by this list
+# (from the government headlines, where the "-сы" reading is nine times more common).
+_OWNER_S_BEFORE: Final = frozenset("аеоэяё")
+_STEMS_IN_S: Final = (
+    "кенес",  # council
+    "курес",  # struggle
+    "улес",  # share
+    "катынас",  # relation
+    "иргетас",  # foundation
+    "карас",  # view ("көзқарас")
+    "талас",  # dispute ("пікірталас")
+    "бизнес",
+    "процес",
+    "конгрес",
+    "прогрес",
+    "алмас",
+)
 _CYRILLIC_PLURAL: Final = _endings("лар лер дар дер тар тер лор дор тор")
-# Verbs in headlines: "арттырмақ", "ашылды", "қатысты", "көбейтеді", "толтырылды".
+# Verbs in headlines: "арттырмақ", "ашылды", "қатысты", "көбейтеді", "толтырылды", and the
+# converb of two-verb phrases ("утулуп калды", "жиналып").
 _CYRILLIC_VERB: Final = _endings(
     """
     ылды илди ылган илген ылады иледи ылмак илмек
@@ -46,6 +68,7 @@ _CYRILLIC_VERB: Final = _endings(
     ады еди иди йды йди
     ган ген кан кен
     уу уу
+    ып ип уп
     """
 )
 # Uzbek and Turkmen in Latin letters (folded: o'->o, g'->g, ş->s, ç->c, ň->n, ä->a).
@@ -56,6 +79,7 @@ _LATIN_CASE: Final = _endings(
     lari lar ler
     """
 )
+_LATIN_OWNER: Final = _endings("lari lar ler i si sy syn sin yn in")
 _LATIN_VERB: Final = _endings("moqda yapti adi idi ildi ilgan gan moq mak di")
 # Tajik (folded: ҳ->х, ӣ->и, ӯ->у, ҷ->ч, қ->к, ғ->г).
 _TAJIK: Final = _endings("хои хо ро и ам ат аш ем ед анд ия")
@@ -77,6 +101,8 @@ def _fits(stem: str, ending: str) -> bool:
         return vowel or before in "рйу"
     if first == "с":
         return vowel
+    if ending == "нинг":
+        return True  # Uzbek's genitive (read from Latin "-ning") follows any sound
     if first == "н":
         # "-ның" also follows м and н: "Қазақстанның".
         return vowel or (len(ending) > 1 and before in "мн")
@@ -103,6 +129,20 @@ def _strip(word: str, endings: tuple[str, ...], harmony: bool = True) -> str:
     return word
 
 
+def _drop_owner_s(stem: str, taken: str) -> str:
+    """Take the "с" of a possessive "-сы" whose vowel went with the case after it."""
+    if (
+        len(taken) > 1
+        and taken[0] in _OWNER_VOWEL
+        and stem.endswith("с")
+        and len(stem) > MIN_STEM
+        and stem[-2] in _OWNER_S_BEFORE
+        and not stem.endswith(_STEMS_IN_S)
+    ):
+        return stem[:-1]
+    return stem
+
+
 def strip_turkic(word: str) -> str:
     """Return the stem of a folded Kazakh, Kyrgyz, Uzbek or Turkmen word.
 
@@ -119,6 +159,7 @@ def strip_turkic(word: str) -> str:
         # After a case ending only a one-vowel possessive is taken: "облыс-ы-ның", where
         # "-сы" would eat the stem's own "с".
         stem = _strip(stem, _CYRILLIC_OWNER if stem == word else _OWNER_VOWEL)
+        stem = _drop_owner_s(stem, word[len(stem) :])
         stem = _strip(stem, _CYRILLIC_PLURAL)
         if stem == word:
             stem = _strip(word, _CYRILLIC_VERB)
@@ -128,7 +169,8 @@ def strip_turkic(word: str) -> str:
         stem = _strip(word, _LATIN_CASE, harmony=False)
         if stem == word:
             stem = _strip(word, _LATIN_VERB, harmony=False)
-        return _strip(stem, _endings("lari lar ler i si"), harmony=False)
+        # Turkmen keeps the possessive's "n" before a case: "metro-syn-da", "şäher-in-de".
+        return _strip(stem, _LATIN_OWNER, harmony=False)
     return word
 
 
