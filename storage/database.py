@@ -26,7 +26,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # Alembic's own table and the lines that name a migration file's place in the chain.
 VERSION_TABLE = "alembic_version"
 _CHAIN_LINE = re.compile(
-    r"""^(?P<key>revision|down_revision)\s*(?::[^=]*)?=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|None)""",
+    r"""^(?P<key>revision|down_revision)\s*(?::[^=]*)?=\s*"""
+    r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|None)\s*(?:#.*)?$""",
     re.MULTILINE,
 )
 log = logging.getLogger(__name__)
@@ -130,22 +131,28 @@ def _alembic_config(connection: Connection) -> Config:
 
 @lru_cache(maxsize=1)
 def shipped_head() -> str | None:
-    """The newest revision in ``storage/migrations/versions``, read from the files'
-    ``revision`` and ``down_revision`` lines; None when that is not one clear chain end.
+    """The newest revision in ``storage/migrations/versions`` (see ``chain_head``).
 
     Why not Alembic's ``ScriptDirectory``: importing Alembic and loading every migration
     script takes a few hundred milliseconds, which every cron ``run-due`` would pay just
     to learn that the schema is already up to date.
     """
+    return chain_head(MIGRATIONS / "versions")
+
+
+def chain_head(folder: Path) -> str | None:
+    """The end of the chain of migration files in ``folder``, read from their
+    ``revision`` and ``down_revision`` lines; None when that is not one clear end (a file
+    without a readable revision, branches): then Alembic decides."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
+    for path in folder.glob("*.py"):
         found = {
             match["key"]: match["dq"] if match["dq"] is not None else match["sq"]
             for match in _CHAIN_LINE.finditer(path.read_text(encoding="utf-8"))
         }
         if not found.get("revision"):
-            return None  # a file this reading does not understand: let Alembic decide
+            return None
         revisions.add(found["revision"])
         if found.get("down_revision"):
             parents.add(found["down_revision"])
