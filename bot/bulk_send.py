@@ -11,7 +11,7 @@ answer the same way; this module is that one way:
   wait, and it does not count as a failed attempt;
 - "group chat was upgraded": the caller's ``move`` hook moves the chat, and the message goes
   to the new id (at most ``MAX_MOVES`` times); a move that fails is ``REJECTED``;
-- 403 or 400 "chat not found" (``handlers.errors.is_unreachable``): ``UNREACHABLE``;
+- 403 or 400 "chat not found" (``handlers.unreachable.is_unreachable``): ``UNREACHABLE``;
 - any other 400: ``REJECTED`` (the message itself is wrong; retrying would loop);
 - network trouble: ``NETWORK`` (put it back; Telegram may have taken it before the
   connection dropped, and a repeat is the lesser evil next to a lost message).
@@ -32,7 +32,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.send_budget import Budget
-from handlers.errors import is_unreachable
+from handlers.unreachable import is_unreachable
 
 MAX_RETRY_AFTER = 60.0  # seconds of a 429 waited out in place; longer ones are put back
 MAX_FLOOD_RETRIES = 3  # 429s for one message before it is put back anyway

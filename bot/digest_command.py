@@ -43,10 +43,8 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
     Exit code 0 when the pass ran, whatever Telegram answered for single chats (those are
     in the summary line and the log); 2 when it cannot run at all (no token, no store).
     """
-    from telegram import Bot
-    from telegram.error import InvalidToken, NetworkError
-
     from bot.commands import CommandError
+    from bot.cron_bot import cron_bot
     from bot.digests import run_due_pass, telegram_sender
     from bot.limits import open_limits
     from bot.logsafe import protect_secret
@@ -61,24 +59,18 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
     protect_secret(token)
     # The budget and the claims of the running bot's processes: a pass beside them shares
     # Telegram's limits with them, and takes only what nobody has claimed.
-    async with open_store(settings) as sessions, open_limits(settings, sessions) as limits:
-        bot = Bot(token, base_url=settings.telegram_api_base_url)
-        try:
-            await bot.initialize()  # getMe: a bad token fails here, before anything is claimed
-        except InvalidToken:
-            raise CommandError("BOT_TOKEN was rejected by Telegram (getMe: Unauthorized)") from None
-        except NetworkError as exc:
-            raise CommandError(f"cannot reach TELEGRAM_API_BASE_URL: {exc}") from None
-        try:
-            report = await run_due_pass(
-                sessions,
-                telegram_sender(bot),
-                now,
-                default_zone=settings.timezone,
-                default_language=settings.default_language,
-                budget=limits.budget,
-            )
-        finally:
-            await bot.shutdown()
+    async with (
+        open_store(settings) as sessions,
+        open_limits(settings, sessions) as limits,
+        cron_bot(settings, token) as bot,
+    ):
+        report = await run_due_pass(
+            sessions,
+            telegram_sender(bot),
+            now,
+            default_zone=settings.timezone,
+            default_language=settings.default_language,
+            budget=limits.budget,
+        )
     print(report.summary())
     return 0

@@ -9,12 +9,13 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
 from core.telegram_text import escape
 from handlers.context import BotContext, Services
 from handlers.outcome import mark_error
+from handlers.unreachable import is_unreachable
 from locales import _
 from storage.chats import set_chat_unreachable
 from storage.errors import add_error_event
@@ -108,13 +109,6 @@ async def record_failure(services: Services, kind: str, place: str) -> None:
             await add_error_event(session, kind, place, services.clock())
     except Exception as exc:  # whatever broke (the store, the pool), the caller carries on
         log.warning("could not record the failure %s in %s: %r", kind, place, exc)
-
-
-def is_unreachable(error: BaseException | None) -> bool:
-    """Whether Telegram said the chat cannot be written to (blocked, kicked, gone)."""
-    if isinstance(error, Forbidden):
-        return True
-    return isinstance(error, BadRequest) and "chat not found" in error.message.lower()
 
 
 async def _mark_unreachable(context: BotContext, chat_id: int) -> None:

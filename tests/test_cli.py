@@ -400,3 +400,26 @@ def test_long_files_get_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "big.jsonl" in screen.getvalue()
     piped = _progress_factory(Console(file=io.StringIO(), force_terminal=False))
     assert piped(big) is None  # no bar when output is not a terminal
+
+
+def test_exit_now_flushes_the_output_and_the_log_before_ending(tmp_path: Path) -> None:
+    # What the run-due commands end with: no Python teardown, but nothing printed is lost,
+    # even when stdout is a pipe (block-buffered) and the log has a file of its own.
+    log_file = tmp_path / "pass.log"
+    script = (
+        "import logging, sys\n"
+        "from bot.cli import exit_now\n"
+        f"logging.basicConfig(filename={str(log_file)!r})\n"
+        "logging.getLogger('pass').warning('последний — digests: 3 sent')\n"
+        "print('digests: 3 claimed, 3 sent ' * 200)\n"
+        "print('to stderr', file=sys.stderr)\n"
+        "exit_now(3)\n"
+        "print('never')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 3
+    assert result.stdout == "digests: 3 claimed, 3 sent " * 200 + "\n"
+    assert result.stderr == "to stderr\n"
+    assert "последний — digests: 3 sent" in log_file.read_text(encoding="utf-8")

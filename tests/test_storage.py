@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
@@ -12,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import to_async_url
 from core.types import RateQuote, StoryDraft
-from storage.database import current_revision, make_engine, make_sessionmaker, upgrade_database
+from storage.database import (
+    chain_head,
+    current_revision,
+    make_engine,
+    make_sessionmaker,
+    shipped_head,
+    upgrade_database,
+)
 from storage.models import RateRow, StoryRow
 from storage.rates import add_rates, get_nearest_quote, list_newest_quotes, list_rate_history
 from storage.stories import add_stories, count_stories, list_latest_stories
@@ -164,3 +172,49 @@ async def test_rates_keep_history_and_update_republished_figures(
     assert between is not None and between.per_usd == Decimal("475.09")
     assert after is not None and after.per_usd == Decimal("472.31")
     assert too_far is None
+
+
+def test_shipped_head_read_from_the_files_is_alembics_head() -> None:
+    assert shipped_head() == head_revision()
+
+
+def _migration(folder: Path, name: str, text: str) -> None:
+    body = f'"""A migration."""\n\n{text}\n\n\ndef upgrade() -> None:\n    pass\n'
+    (folder / name).write_text(body, encoding="utf-8")
+
+
+def test_chain_head_finds_the_one_end_or_gives_up(tmp_path: Path) -> None:
+    _migration(tmp_path, "a.py", 'revision: str = "0001"\ndown_revision: str | None = None')
+    _migration(tmp_path, "b.py", "revision = '0002'\ndown_revision = '0001'")
+    assert chain_head(tmp_path) == "0002"
+    # Two files after 0001: branches, which Alembic must sort out.
+    _migration(tmp_path, "c.py", 'revision: str = "0003"\ndown_revision: str | None = "0001"')
+    assert chain_head(tmp_path) is None
+    (tmp_path / "c.py").unlink()
+    # A revision this reading does not understand (computed, not a literal).
+    _migration(tmp_path, "d.py", 'revision = "00" + "04"\ndown_revision = "0002"')
+    assert chain_head(tmp_path) is None
+    assert chain_head(tmp_path / "missing") is None
+
+
+async def test_a_database_at_head_is_not_handed_to_alembic(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("Alembic was asked to migrate a database already at head")
+
+    monkeypatch.setattr(command, "upgrade", refuse)
+    await upgrade_database(engine)
+    assert await current_revision(engine) == head_revision()
+
+
+async def test_an_empty_database_has_no_revision_and_is_migrated(database_url: str) -> None:
+    engine = make_engine(to_async_url(database_url))
+    try:
+        assert await current_revision(engine) is None
+        await upgrade_database(engine)
+        assert await current_revision(engine) == head_revision()
+    finally:
+        await engine.dispose()
