@@ -4,13 +4,37 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.commands import CommandError
+from bot.logsafe import protect_secret
 from bot.settings import Settings
+
+
+def round_token(settings: Settings, what: str) -> str:
+    """The bot token a round sends ``what`` with, kept out of every log line.
+
+    Raises:
+        CommandError: BOT_TOKEN is not set.
+    """
+    if settings.bot_token is None:
+        raise CommandError(f"BOT_TOKEN is not set; {what} are sent through Telegram")
+    token = settings.bot_token.get_secret_value()
+    protect_secret(token)
+    return token
+
+
+def round_moment(now: datetime | None, settings: Settings) -> datetime:
+    """The moment of a round: ``--now`` (a naive one read in ``TIMEZONE``), else now."""
+    moment = now or datetime.now(UTC)
+    return (
+        moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(settings.timezone))
+    )
 
 
 @asynccontextmanager

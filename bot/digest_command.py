@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from bot.settings import Settings
 
@@ -43,20 +42,13 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
     Exit code 0 when the pass ran, whatever Telegram answered for single chats (those are
     in the summary line and the log); 2 when it cannot run at all (no token, no store).
     """
-    from bot.commands import CommandError
-    from bot.cron_bot import cron_bot
+    from bot.cron_bot import cron_bot, round_moment, round_token
     from bot.digests import run_due_pass, telegram_sender
     from bot.limits import open_limits
-    from bot.logsafe import protect_secret
     from bot.store import open_store
 
-    if settings.bot_token is None:
-        raise CommandError("BOT_TOKEN is not set; digests are sent through Telegram")
-    now: datetime = args.now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=ZoneInfo(settings.timezone))
-    token = settings.bot_token.get_secret_value()
-    protect_secret(token)
+    token = round_token(settings, "digests")
+    now = round_moment(args.now, settings)
     # The budget and the claims of the running bot's processes: a pass beside them shares
     # Telegram's limits with them, and takes only what nobody has claimed.
     async with (

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.digest_command import moment
 from bot.settings import Settings
@@ -78,21 +76,14 @@ async def cmd_notices_run_due(args: argparse.Namespace, settings: Settings) -> i
     cannot run at all (no token, no store, Telegram unreachable).
     """
     from bot.bulk_send import telegram_sender
-    from bot.commands import CommandError
-    from bot.cron_bot import cron_bot
+    from bot.cron_bot import cron_bot, round_moment, round_token
     from bot.limits import open_limits
-    from bot.logsafe import protect_secret
     from bot.notice_job import run_kind_once
     from bot.store import open_store
 
     kind = load_kind(args.notice_kind, settings)
-    if settings.bot_token is None:
-        raise CommandError("BOT_TOKEN is not set; notices are sent through Telegram")
-    now: datetime = args.now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=ZoneInfo(settings.timezone))
-    token = settings.bot_token.get_secret_value()
-    protect_secret(token)
+    token = round_token(settings, "notices")
+    now = round_moment(args.now, settings)
     # The running bot's budget and claims: this round shares Telegram's limits with them
     # and takes only what nobody has claimed.
     async with (
