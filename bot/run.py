@@ -63,6 +63,11 @@ async def _logged(job: BackgroundJob, app: BotApplication) -> None:
         await record_failure(app.bot_data, type(exc).__name__, f"job:{name}")
 
 
+# How long a stopping bot waits for its background jobs to end (a pass under way finishes
+# the sends it started and marks them) before it goes on stopping without them.
+JOB_STOP_GRACE = 20.0
+
+
 class RunError(Exception):
     """The bot cannot start; the message is one line for stderr."""
 
@@ -229,7 +234,14 @@ async def run_bot(
             await runner.cleanup()
         for task in jobs:
             task.cancel()
-        await asyncio.gather(*jobs, return_exceptions=True)
+        if jobs:
+            _ended, stuck = await asyncio.wait(jobs, timeout=JOB_STOP_GRACE)
+            for task in stuck:
+                # A job that let its cancellation pass (it is caught in clean-up code under
+                # way) must not keep the bot from stopping: it is cancelled once more and
+                # left to asyncio.run's own clean-up.
+                log.error("a background job did not stop within %.0f s", JOB_STOP_GRACE)
+                task.cancel()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
