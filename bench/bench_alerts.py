@@ -39,10 +39,10 @@ from telegram import Bot
 from bench.scratch_db import scratch_postgres
 from bot.alerts import alert_kind
 from bot.bulk_send import telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.notices import run_notice_pass
 from bot.send_budget import TELEGRAM_PER_SECOND, SendBudget
 from bot.settings import load_settings, to_async_url
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from core.exchange import Conversion
 from core.types import RateQuote
 from services.alert_checks import check_alerts

@@ -40,9 +40,9 @@ from bench.corpora import kz_gov_stories, upl_stories
 from bench.search_eval.hostile import HOSTILE
 from bot.app import build_application, lift_flood_limit
 from bot.demo import demo_files
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
-from bot.emulator.http import serve_http
 from bot.settings import load_settings, to_async_url
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
+from bot_api_emulator.http import serve_http
 from core.types import StoryDraft
 from sources.ingest import Ingestor
 from storage.database import make_engine, make_sessionmaker, upgrade_database

@@ -45,10 +45,10 @@ from telegram import Bot
 
 from bench.scratch_db import scratch_postgres
 from bot.digests import run_due_pass, telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
-from bot.emulator.http import serve_http
 from bot.send_budget import TELEGRAM_PER_SECOND, SendBudget
 from bot.settings import to_async_url
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
+from bot_api_emulator.http import serve_http
 from core.countries import CENTRAL_ASIA
 from core.types import RateQuote
 from storage.database import make_engine, make_sessionmaker, upgrade_database

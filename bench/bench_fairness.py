@@ -26,9 +26,9 @@ from telegram.ext import BaseUpdateProcessor, SimpleUpdateProcessor
 
 from bot.app import CONCURRENT_UPDATES, build_application
 from bot.demo import load_demo_if_empty
-from bot.emulator import BotApiEmulator
 from bot.fair_processor import FairUpdateProcessor
 from bot.settings import load_settings, to_async_url
+from bot_api_emulator import BotApiEmulator
 from storage.database import make_engine, make_sessionmaker, upgrade_database
 
 QUIET = 9_000_001

@@ -31,9 +31,9 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.chat_memory import RecentChats
-from bot.emulator import BotApiEmulator
 from bot.settings import load_settings, to_async_url
 from bot.update_log import UpdateLoggingApplication
+from bot_api_emulator import BotApiEmulator
 from storage.database import make_engine, upgrade_database
 
 WAVE = 2000  # updates queued at once, as a busy webhook would

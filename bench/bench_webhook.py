@@ -46,9 +46,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.scratch_db import scratch_postgres
 from bot.demo import load_demo_if_empty
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
 from bot.settings import to_async_url
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from storage.database import make_engine, make_sessionmaker, upgrade_database
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """``newsbot chat``: the real bot in the terminal, through the in-process Bot API emulator.
 
 No token and no network: the Application is the one ``newsbot run`` serves, but its Bot API
-calls are answered by :class:`bot.emulator.BotApiEmulator`. A line typed is a message; a
+calls are answered by :class:`bot_api_emulator.BotApiEmulator`. A line typed is a message; a
 number presses a button of the last keyboard (or sends an inline result); ``@ query`` is
 inline mode. When standard input is not a terminal every line is one message, so
 ``printf '/rates\\n/news\\n' | newsbot chat`` works in scripts.
@@ -23,11 +23,11 @@ from rich.text import Text
 
 from bot.app import build_application, lift_flood_limit
 from bot.demo import load_demo_if_empty
-from bot.emulator import BotApiEmulator
-from bot.emulator.chats import ChatDriver
-from bot.emulator.console import ChatConsole, ConsoleWords
 from bot.settings import Settings
 from bot.store import open_store
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.chats import ChatDriver
+from bot_api_emulator.console import ChatConsole, ConsoleWords
 from locales import DEFAULT_LANGUAGE, _, in_language, supported_language
 
 PERSON_ID = 100001

@@ -10,10 +10,10 @@ from telegram import Bot
 
 from bot.alerts import alert_kind
 from bot.bulk_send import telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotMessage
 from bot.notice_job import run_kind_once
 from bot.notices import NoticeReport
 from bot.settings import load_settings
+from bot_api_emulator import DUMMY_TOKEN, BotMessage
 from core.types import RateQuote
 from storage.alerts import Alert, list_all_alerts
 from storage.rates import add_rates

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotApplication, build_application, lift_flood_limit
 from bot.demo import load_demo_if_empty
-from bot.emulator import BotApiEmulator, BotMessage, ChatDriver, UserSpec
 from bot.settings import load_settings
+from bot_api_emulator import BotApiEmulator, BotMessage, ChatDriver, UserSpec
 from handlers.flood import FloodLimiter
 from storage.rates import list_current_rates
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.digests import PassReport, Sender, run_due_pass, telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.send_budget import SendBudget
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from core.types import RateQuote
 from storage.models import ChatRow, DeliveryRow, StoryRow, SubscriptionRow
 from storage.rates import add_rates

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import telegram_sender
-from bot.emulator import ChatDriver
 from bot.notice_job import run_kind_once
 from bot.notice_kinds import NoticeKind, notice_kinds
 from bot.notices import NoticeReport
+from bot_api_emulator import ChatDriver
 from core.types import StoryDraft
 from storage.models import NoticeRow
 from storage.stories import add_stories

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bulk_send import HtmlSender, telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.notices import NoticeKind, NoticeReport, OutgoingNotice, run_notice_pass
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from core.telegram_text import escape
 from locales import current_language
 from storage.models import NoticeRow

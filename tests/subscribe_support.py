@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.emulator import BotMessage
+from bot_api_emulator import BotMessage
 from storage.chats import ChatPrefs, get_chat
 from storage.subscriptions import Subscription, get_subscription
 from tests.bot_bench import Bench

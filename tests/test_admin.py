@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.context
-from bot.emulator.chats import ChatDriver
 from bot.metrics import REGISTRY
+from bot_api_emulator.chats import ChatDriver
 from core.telegram_text import MAX_MESSAGE
 from core.types import RateQuote
 from handlers.admin import render_fetch, render_stats

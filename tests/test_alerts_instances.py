@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
 from bot.settings import to_async_url
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from services.alert_checks import check_alerts
 from storage.alerts import NewAlert, add_alert
 from storage.chats import add_chat_if_missing

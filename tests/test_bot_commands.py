@@ -251,7 +251,7 @@ async def test_unknown_commands_and_buttons_are_answered(bench: Bench) -> None:
     assert "/help" in reply.text
     rates = only(await bench.chat.send("/rates"))
     # A forged button (clients can send any callback data) is refused politely.
-    from bot.emulator.messages import Button
+    from bot_api_emulator.messages import Button
 
     rates.buttons = [[Button("forged", callback_data="news:-1:<b>")]]
     bench.emu.state.messages[(bench.chat.id, rates.message_id)].data["reply_markup"] = {

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.news
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from tests.bot_bench import BOT, running_bot
 
 TOKEN = "987654321:AAFakeTokenForTests_abcdefghijklmnopq"

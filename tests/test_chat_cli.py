@@ -14,7 +14,7 @@ import pytest
 from rich.console import Console
 
 from bot.cli import main
-from bot.emulator.console import rich_text
+from bot_api_emulator.console import rich_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -210,7 +210,7 @@ from bot.cli import build_parser
 build_parser()
 stages = [[m for m in sorted(sys.modules) if m.split(".")[0] in HEAVY]]
 import bot.run
-stages.append([m for m in sys.modules if m.split(".")[0] in HEAVY or m.startswith("bot.emulator")])
+stages.append([m for m in sys.modules if m.split(".")[0] in HEAVY | {"bot_api_emulator"}])
 print(json.dumps(stages))
 """
 
@@ -230,5 +230,5 @@ def test_each_command_imports_only_what_it_needs() -> None:
     assert {"telegram", "sqlalchemy"} <= {name.split(".")[0] for name in running}
     # Alembic loads only when the schema needs migrating; the search engine (numpy) once
     # polling has started.
-    for absent in ("rich", "matplotlib", "numpy", "alembic", "bot.emulator"):
+    for absent in ("rich", "matplotlib", "numpy", "alembic", "bot_api_emulator"):
         assert not any(name.split(".")[0] == absent or name.startswith(absent) for name in running)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.emulator.html import parse_html
+from bot_api_emulator.html import parse_html
 from core.digest import (
     MAX_STORIES,
     StoryPool,

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.error import RetryAfter
 
 from bot.digests import PassReport, telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.send_budget import SendBudget
 from bot.settings import to_async_url
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from storage import deliveries
 from storage.alerts import NewAlert, add_alert
 from storage.database import make_engine, make_sessionmaker

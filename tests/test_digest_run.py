@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from tests.digest_support import add_subscriber, delivery_rows
 
 TOKEN = "5152:DIGESTRUN"

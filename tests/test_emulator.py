@@ -28,7 +28,7 @@ from telegram.error import (
     RetryAfter,
 )
 
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 
 matplotlib.use("Agg")
 

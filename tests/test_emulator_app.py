@@ -24,8 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
-from bot.emulator.chats import ChatDriver
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
+from bot_api_emulator.chats import ChatDriver
 
 Context = ContextTypes.DEFAULT_TYPE
 

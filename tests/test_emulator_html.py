@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.emulator import ApiError, parse_html, utf16_len
-from bot.emulator.html import _parse_well_formed, parse_html_fully
+from bot_api_emulator import ApiError, parse_html, utf16_len
+from bot_api_emulator.html import _parse_well_formed, parse_html_fully
 
 
 def test_plain_text_and_nested_entities() -> None:

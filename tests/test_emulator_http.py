@@ -15,9 +15,9 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.chats import ChatDriver
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.chats import ChatDriver
+from bot_api_emulator.http import serve_http
 from tests.test_emulator import png_bytes
 
 TOKEN = "4242:HTTP-FRONT-TOKEN"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.webhook import ATTEMPTS, SECRET_HEADER
 from bot.web import bound_port, start_web
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.webhook import ATTEMPTS, SECRET_HEADER
 
 SECRET = "s3cr3t_Token-42"
 
@@ -162,7 +162,7 @@ async def test_without_a_webhook_updates_wait_for_get_updates(emu: BotApiEmulato
 async def test_set_webhook_refuses_what_telegram_refuses(
     emu: BotApiEmulator, params: dict[str, str], reason: str
 ) -> None:
-    from bot.emulator import ApiError
+    from bot_api_emulator import ApiError
 
     with pytest.raises(ApiError, match=reason):
         await emu.call("setWebhook", params)

@@ -13,7 +13,7 @@ from telegram import Update
 import handlers.context
 import handlers.errors
 import handlers.start
-from bot.emulator.updates import callback_query_json
+from bot_api_emulator.updates import callback_query_json
 from handlers.context import Services
 from handlers.errors import error_labels, error_place, record_failure
 from storage.errors import (

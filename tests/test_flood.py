@@ -13,8 +13,8 @@ from telegram.ext import TypeHandler
 
 import locales
 from bot.app import CONCURRENT_UPDATES
-from bot.emulator import BotMessage
-from bot.emulator.chats import ChatDriver
+from bot_api_emulator import BotMessage
+from bot_api_emulator.chats import ChatDriver
 from handlers.context import BotContext
 from handlers.flood import FLOOD_GROUP, MAX_CHATS, FloodLimiter, Verdict, flood_key
 from tests.bot_bench import Bench, only, running_bot

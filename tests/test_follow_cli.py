@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import main
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from storage.chats import add_chat_if_missing
 from storage.topics import add_topic, set_watermark
 from tests.follow_support import NOW, draft, store, topic_notices

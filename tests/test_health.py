@@ -16,13 +16,13 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
 from bot.health import Health, check_health
 from bot.metrics import REGISTRY
 from bot.run import run_bot
 from bot.settings import load_settings, to_async_url
 from bot.web import bound_port, make_web_app, start_web
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from storage.database import make_engine, make_sessionmaker
 from storage.models import ChatRow, DeliveryRow, RateRow, StoryRow, SubscriptionRow
 from tests.fetch_server import Route, serve

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import BotMessage
+from bot_api_emulator import BotMessage
 from handlers.formatting import number
 from handlers.start import command_menu
 from locales import DEFAULT_LANGUAGE, LANGUAGES, NATIVE_NAMES, in_language, translation

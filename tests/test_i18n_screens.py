@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import BotMessage
+from bot_api_emulator import BotMessage
 from core.countries import lookup_country
 from core.money import ConversionRequest, find_currency, parse_conversion
 from core.schedule_words import parse_subscribe_words, parse_time_zone

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo import load_demo_if_empty
 from bot.digests import WORKERS
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from tests.digest_support import add_subscriber
 from tests.test_webhook import wait_until
 

@@ -19,9 +19,9 @@ from telegram import Bot
 import sources.schedule
 from bot.digest_job import run_every_minute
 from bot.digests import PassReport, Sender, telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.metrics import REGISTRY
 from bot.settings import to_async_url
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from sources.catalog import SourceSpec
 from sources.fetcher import SourceReport
 from sources.schedule import run_schedule

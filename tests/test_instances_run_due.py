@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo import load_demo_if_empty
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
 from storage.models import DeliveryRow
 from tests.digest_support import add_subscriber
 from tests.test_instances_webhook import NEWSBOT_WEBHOOK, _sample

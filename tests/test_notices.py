@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.emulator import BotApiEmulator
 from bot.notices import NoticeReport
 from bot.send_budget import SendBudget
 from bot.settings import to_async_url
+from bot_api_emulator import BotApiEmulator
 from storage import notices
 from storage.database import make_engine, make_sessionmaker
 from storage.models import ChatRow
@@ -263,7 +263,7 @@ async def test_a_bad_message_fails_alone_and_network_trouble_is_retried_a_few_ti
         from telegram import Bot
 
         from bot.bulk_send import telegram_sender
-        from bot.emulator import DUMMY_TOKEN
+        from bot_api_emulator import DUMMY_TOKEN
 
         async with Bot(DUMMY_TOKEN, request=emu.request()) as bot:
             await telegram_sender(bot)(chat_id, html, keyboard)  # type: ignore[arg-type]

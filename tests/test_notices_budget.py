@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.emulator import BotApiEmulator
 from bot.shared_budget import SharedBudget
+from bot_api_emulator import BotApiEmulator
 from storage.shared_limits import ChatRule
 from tests.notice_support import add_ping, notice_rows, ping_kind, run_pings
 from tests.test_instances_budget import two_stores

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.bulk_send import telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
-from bot.emulator.http import serve_http
 from bot.notice_job import notice_job, run_notice_rounds
 from bot.notice_kinds import notice_kinds, register_notice_kind, wake_notices
 from bot.notices import NoticeKind, NoticeReport
 from bot.settings import load_settings, to_async_url
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
+from bot_api_emulator.http import serve_http
 from storage.database import make_engine, make_sessionmaker
 from storage.notices import add_notice
 from tests.bot_bench import running_bot

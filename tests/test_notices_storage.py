@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.bulk_send import telegram_sender
-from bot.emulator import DUMMY_TOKEN, BotApiEmulator
 from bot.metrics import REGISTRY
+from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from storage import notices
 from storage.models import ChatRow
 from tests.notice_support import NOW, add_ping, notice_rows, ping_kind, run_pings

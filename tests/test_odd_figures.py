@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.render_digest
-from bot.emulator import BotApiEmulator
+from bot_api_emulator import BotApiEmulator
 from core.types import RateQuote
 from handlers.formatting import number
 from handlers.render_digest import render_digest

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.chats import ChatDriver
-from bot.emulator.http import serve_http
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.chats import ChatDriver
+from bot_api_emulator.http import serve_http
 from tests.fetch_server import Route, serve
 from tests.paths import FIXTURES
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
 import handlers.context
-from bot.emulator.updates import callback_query_json
 from bot.update_log import update_kind
+from bot_api_emulator.updates import callback_query_json
 from handlers.flood import FloodLimiter
 from handlers.outcome import command_of
 from tests.bot_bench import Bench, only, running_bot
@@ -194,7 +194,7 @@ async def test_the_line_is_not_built_when_info_is_off(
     ],
 )
 def test_the_command_word_is_all_that_is_kept(text: str, command: str | None) -> None:
-    from bot.emulator.updates import text_entities
+    from bot_api_emulator.updates import text_entities
 
     message: dict[str, Any] = {
         "message_id": 1,

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo import load_demo_if_empty
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import serve_http
-from bot.emulator.webhook import SECRET_HEADER
 from bot.run import RunError, run_bot
 from bot.settings import load_settings
+from bot_api_emulator import BotApiEmulator
+from bot_api_emulator.http import serve_http
+from bot_api_emulator.webhook import SECRET_HEADER
 
 TOKEN = "6161:WEBHOOK-TOKEN"
 SECRET = "Hook_s3cret-9f8e7d6c"

@@ -9,13 +9,13 @@ Usage::
         replies = await chat.send("/rates")
 """
 
-from bot.emulator.chats import ChatDriver
-from bot.emulator.emulator import DUMMY_TOKEN, BotApiEmulator
-from bot.emulator.errors import ApiError
-from bot.emulator.html import ParsedText, parse_html, utf16_len
-from bot.emulator.messages import BotMessage, Button
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.updates import UserSpec
+from bot_api_emulator.chats import ChatDriver
+from bot_api_emulator.emulator import DUMMY_TOKEN, BotApiEmulator
+from bot_api_emulator.errors import ApiError
+from bot_api_emulator.html import ParsedText, parse_html, utf16_len
+from bot_api_emulator.messages import BotMessage, Button
+from bot_api_emulator.request import EmulatorRequest
+from bot_api_emulator.updates import UserSpec
 
 __all__ = [
     "DUMMY_TOKEN",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
-from bot.emulator.html import ParsedText, parse_html, utf16_len
-from bot.emulator.params import Params
+from bot_api_emulator.errors import ApiError, bad_request
+from bot_api_emulator.html import ParsedText, parse_html, utf16_len
+from bot_api_emulator.params import Params
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.emulator.params import Params
-from bot.emulator.state import TelegramState
+from bot_api_emulator.params import Params
+from bot_api_emulator.state import TelegramState
 
 Method = Callable[[TelegramState, Params], Any]
 METHODS: dict[str, Method] = {}

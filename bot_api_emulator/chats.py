@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.content import formatted
-from bot.emulator.messages import BotMessage, StoredMessage, buttons_of
-from bot.emulator.updates import (
+from bot_api_emulator.content import formatted
+from bot_api_emulator.messages import BotMessage, StoredMessage, buttons_of
+from bot_api_emulator.updates import (
     UserSpec,
     callback_query_json,
     inline_query_json,
@@ -14,7 +14,7 @@ from bot.emulator.updates import (
 )
 
 if TYPE_CHECKING:
-    from bot.emulator.emulator import BotApiEmulator
+    from bot_api_emulator.emulator import BotApiEmulator
 
 
 class ChatDriver:

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
-from bot.emulator import edits, methods
-from bot.emulator.chats import ChatDriver
-from bot.emulator.errors import DEFAULT_DESCRIPTIONS, ApiError, InjectedNetworkError
-from bot.emulator.messages import BotMessage
-from bot.emulator.params import Params
-from bot.emulator.registry import METHODS
-from bot.emulator.request import EmulatorRequest
-from bot.emulator.state import TelegramState
-from bot.emulator.updates import UserSpec, group_chat_json, private_chat_json
-from bot.emulator.webhook import WebhookPusher
+from bot_api_emulator import edits, methods
+from bot_api_emulator.chats import ChatDriver
+from bot_api_emulator.errors import DEFAULT_DESCRIPTIONS, ApiError, InjectedNetworkError
+from bot_api_emulator.messages import BotMessage
+from bot_api_emulator.params import Params
+from bot_api_emulator.registry import METHODS
+from bot_api_emulator.request import EmulatorRequest
+from bot_api_emulator.state import TelegramState
+from bot_api_emulator.updates import UserSpec, group_chat_json, private_chat_json
+from bot_api_emulator.webhook import WebhookPusher
 
 if TYPE_CHECKING:
     from telegram.ext import Application

@@ -19,11 +19,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import h11
 
-from bot.emulator.errors import ApiError, InjectedNetworkError
-from bot.emulator.request import encode_answer, encode_error, split_api_path
+from bot_api_emulator.errors import ApiError, InjectedNetworkError
+from bot_api_emulator.request import encode_answer, encode_error, split_api_path
 
 if TYPE_CHECKING:
-    from bot.emulator.emulator import BotApiEmulator
+    from bot_api_emulator.emulator import BotApiEmulator
 
 MAX_BODY = 50 * 1024 * 1024
 

@@ -10,10 +10,10 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
-from bot.emulator.errors import ApiError, InjectedNetworkError
+from bot_api_emulator.errors import ApiError, InjectedNetworkError
 
 if TYPE_CHECKING:
-    from bot.emulator.emulator import BotApiEmulator
+    from bot_api_emulator.emulator import BotApiEmulator
 
 
 def split_api_path(url: str) -> tuple[str, str]:

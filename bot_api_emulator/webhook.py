@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.emulator.state import TelegramState
+from bot_api_emulator.state import TelegramState
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.emulator.errors import ApiError
+from bot_api_emulator.errors import ApiError
 
 # tag -> entity type; span and a need their attributes, so they are handled apart
 _SIMPLE_TAGS = {

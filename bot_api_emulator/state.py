@@ -6,8 +6,8 @@ import itertools
 import time
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
-from bot.emulator.messages import BotMessage, StoredMessage, bot_message
+from bot_api_emulator.errors import ApiError, bad_request
+from bot_api_emulator.messages import BotMessage, StoredMessage, bot_message
 
 
 class TelegramState:

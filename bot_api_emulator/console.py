@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from bot.emulator.messages import BotMessage, Button
+from bot_api_emulator.messages import BotMessage, Button
 
 _STYLES = {
     "bold": "bold",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.emulator import content
-from bot.emulator.errors import bad_request
-from bot.emulator.messages import StoredMessage
-from bot.emulator.methods import photo_bytes, photo_sizes, put_text
-from bot.emulator.params import Params
-from bot.emulator.registry import method
-from bot.emulator.state import TelegramState
+from bot_api_emulator import content
+from bot_api_emulator.errors import bad_request
+from bot_api_emulator.messages import StoredMessage
+from bot_api_emulator.methods import photo_bytes, photo_sizes, put_text
+from bot_api_emulator.params import Params
+from bot_api_emulator.registry import method
+from bot_api_emulator.state import TelegramState
 
 
 def _editable(state: TelegramState, params: Params) -> StoredMessage:

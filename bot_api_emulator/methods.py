@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.emulator import content
-from bot.emulator.errors import bad_request
-from bot.emulator.html import ParsedText, utf16_len
-from bot.emulator.messages import StoredMessage
-from bot.emulator.params import Params
-from bot.emulator.registry import METHODS, method
-from bot.emulator.state import TelegramState
+from bot_api_emulator import content
+from bot_api_emulator.errors import bad_request
+from bot_api_emulator.html import ParsedText, utf16_len
+from bot_api_emulator.messages import StoredMessage
+from bot_api_emulator.params import Params
+from bot_api_emulator.registry import METHODS, method
+from bot_api_emulator.state import TelegramState
 
 MAX_INLINE_RESULTS = 50
 CHAT_ACTIONS = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
+from bot_api_emulator.errors import ApiError, bad_request
 
 # Form bodies carry every value as text; these read back as the numbers and flags they are.
 _INT_NAMES = frozenset(
