@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.notice_kinds import NoticeKind, OutgoingNotice
 from bot.settings import Settings
 from core.schedule_words import zone_from_name
-from handlers.render_alerts import render_fired
 from services.alert_checks import ALERT_KIND, check_alerts_in
 from storage.alerts import Alert, list_alert_ids, list_all_alerts, move_chat_alerts
 from storage.notices import ChatNotices
+from views.alerts import render_fired
 
 
 async def compose_alerts(

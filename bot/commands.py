@@ -89,7 +89,7 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_report(report: FileReport) -> None:
-    from bot.render import describe_report
+    from views.cli_text import describe_report
 
     stream = sys.stdout if report.ok else sys.stderr
     print(describe_report(report), file=stream)
@@ -102,9 +102,9 @@ def _print_report(report: FileReport) -> None:
 
 async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
     """Print the latest stories, newest first."""
-    from bot.render import render_stories, story_json
     from bot.store import open_store
     from storage.stories import list_latest_stories
+    from views.cli_text import render_stories, story_json
 
     zone = ZoneInfo(settings.timezone)
     async with open_store(settings) as sessions, sessions() as session:
@@ -118,9 +118,9 @@ async def cmd_news(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
     """Print the current official rate per 1 USD of the display currencies, or of those named."""
-    from bot.render import rates_json, render_rates
     from bot.store import open_store
     from storage.rates import list_current_rates
+    from views.cli_text import rates_json, render_rates
 
     wanted = list(dict.fromkeys(args.currency or []))
     today = _today(settings)
@@ -147,11 +147,11 @@ async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
     """Convert an amount through USD; with no target, into every currency the bot lists."""
-    from bot.render import conversion_json, parse_failure_message, render_conversion
     from bot.store import open_store
     from core.exchange import MissingRate, convert_to_defaults, make_conversion
     from core.money import ParseFailure, parse_conversion
     from storage.rates import list_current_rates
+    from views.cli_text import conversion_json, parse_failure_message, render_conversion
 
     request = parse_conversion(" ".join(args.words))
     if isinstance(request, ParseFailure):
@@ -181,10 +181,10 @@ async def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Load the demo data into an empty store and show it, or ``--remove`` it."""
     from bot.demo import load_demo_if_empty, remove_demo
-    from bot.render import render_rates, render_stories
     from bot.store import open_store
     from storage.rates import list_current_rates
     from storage.stories import list_latest_stories
+    from views.cli_text import render_rates, render_stories
 
     zone = ZoneInfo(settings.timezone)
     async with open_store(settings) as sessions:

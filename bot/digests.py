@@ -1,7 +1,7 @@
 """Daily digests: one delivery pass over the due subscriptions, and the per-minute job.
 
 A pass claims deliveries (``storage.deliveries``), composes each digest
-(``core.digest`` + ``handlers.render_digest``) and sends it within the bot's send budget
+(``views.digest_layout`` + ``views.digest``) and sends it within the bot's send budget
 (``bot.limits``: shared by all the bot's processes on PostgreSQL or Redis). Claims, sends
 and "sent" marks overlap: a producer claims batches while workers send the previous ones
 and a marker commits what was sent.
@@ -38,16 +38,16 @@ from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sen
 from bot.claim_pass import ClaimPass
 from bot.metrics import DIGESTS
 from bot.send_budget import PROCESS_BUDGET, Budget
-from core.digest import StoryPool, digest_since, fit_digest, group_by_country
 from core.schedule_words import zone_from_name
 from core.types import RateQuote, Story
-from handlers.render_digest import DIGEST_CURRENCIES, render_digest
 from locales import use_language
 from storage import deliveries
 from storage.chats import set_chat_unreachable
 from storage.database import finish_transaction
 from storage.deliveries import Claim, DueSubscription
 from storage.rates import list_current_rates
+from views.digest import DIGEST_CURRENCIES, render_digest
+from views.digest_layout import StoryPool, digest_since, fit_digest, group_by_country
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from bot.commands import CommandError
 from bot.settings import Settings
 from bot.store import open_store
 from core.types import RateQuote
-from handlers.render_rejections import rejection_line
 from sources.catalog import CatalogError, SourceSpec, load_catalog
 from sources.fetcher import MAX_BACKFILL_DAYS, SourceReport, fetch_pass
 from storage.models import utc_now
 from storage.rate_rejections import StoredRejection, count_rejections, list_rejections
 from storage.rates import list_daily_rates, list_rate_history
 from storage.source_state import SourceState, list_source_states
+from views.rejections import rejection_line
 
 __all__ = [
     "backfill_date",

@@ -11,11 +11,11 @@ from typing import Final, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.commands import CommandError
-from bot.render import story_json
 from bot.settings import Settings
 from bot.store import open_store
 from core.types import SearchHit
 from storage.story_index import StoryIndex
+from views.cli_text import story_json
 
 SEARCH_EXAMPLE: Final = 'e.g. newsbot search "will kazakhstan double its milk output?"'
 # A line longer than this is not a question; only its start is searched.

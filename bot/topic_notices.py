@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.notice_kinds import NoticeKind, OutgoingNotice
 from core.schedule_words import zone_from_name
 from core.types import Story
-from handlers.render_follow import render_topic_batch, render_topic_notice
 from services.topics import BATCH_AFTER, HOUR, NOTICE_KIND, TopicMatcher
 from storage.notices import ChatNotices, Notice
 from storage.topics import (
@@ -28,6 +27,7 @@ from storage.topics import (
     recent_notices,
     stop_chat_topics,
 )
+from views.follow import render_topic_batch, render_topic_notice
 
 
 def _number(payload: Any, name: str) -> int | None:

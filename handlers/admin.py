@@ -16,15 +16,15 @@ from babel.units import format_unit
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
 
-from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
 from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
-from handlers.formatting import babel_locale, day, number
-from handlers.render_rejections import rejection_line
 from handlers.reply import command_args, reply_html
 from handlers.start import on_unknown_command
 from locales import _, current_language
 from storage.stats import StoreStats, TopCounts, get_store_stats
+from views.formatting import babel_locale, day, number
+from views.rejections import rejection_line
+from views.telegram_html import escape
 
 ERRORS_WINDOW = timedelta(hours=24)
 # Sources and languages listed by name; the rest are counted in one line.

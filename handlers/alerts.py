@@ -14,18 +14,6 @@ from core.alert_request import (
 from core.exchange import Conversion
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
-from handlers.render_alerts import (
-    alert_list_markup,
-    alert_usage,
-    render_alert_failure,
-    render_alert_list,
-    render_alert_set,
-    render_deleted,
-    render_removal_usage,
-    render_too_far,
-    render_too_many,
-)
-from handlers.render_money import render_missing_rate
 from handlers.reply import command_args, pressed_button, reply_html
 from handlers.subscribe import keep_reply_language, refuse_in_group
 from services.alerts import (
@@ -39,6 +27,18 @@ from services.alerts import (
     pair_rate,
     set_alert,
 )
+from views.alerts import (
+    alert_list_markup,
+    alert_usage,
+    render_alert_failure,
+    render_alert_list,
+    render_alert_set,
+    render_deleted,
+    render_removal_usage,
+    render_too_far,
+    render_too_many,
+)
+from views.money import render_missing_rate
 
 # Failures that show a person meant an alert in free text; the others ("no level", "no
 # pair") are ordinary sentences that happen to hold a word like "tell".

@@ -13,11 +13,13 @@ from babel.lists import format_list
 from telegram import Update
 from telegram.constants import ChatAction
 
-from core.chart import MIN_POINTS, render_rate_chart
 from core.money import find_currency
-from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
-from handlers.formatting import (
+from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
+from locales import _, current_language, ngettext
+from storage.rates import list_daily_rates
+from views.chart import MIN_POINTS, render_rate_chart
+from views.formatting import (
     axis_day_labeller,
     axis_value_labeller,
     axis_year_day_labeller,
@@ -26,10 +28,8 @@ from handlers.formatting import (
     duration,
     signed_percent,
 )
-from handlers.render_money import format_quote, quote_origin
-from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
-from locales import _, current_language, ngettext
-from storage.rates import list_daily_rates
+from views.money import format_quote, quote_origin
+from views.telegram_html import escape
 
 PERIODS: dict[str, int] = {"7d": 7, "30d": 30, "90d": 90, "1y": 365}
 # How each period reads: a count of a CLDR duration unit, spelled in the reader's language.
@@ -101,7 +101,7 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
     label = _("{currency} per 1 USD").format(currency=currency)
     points = [(quote.as_of, quote.per_usd) for quote in quotes]
     # Drawing takes tens of milliseconds: keep the event loop serving other chats.
-    # core.chart knows nothing of languages: the axis dates come in this update's language.
+    # views.chart knows nothing of languages: the axis dates come in this update's language.
     png = await asyncio.to_thread(
         render_rate_chart,
         points,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag, lookup_country
-from core.telegram_text import escape
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
-from handlers.names import country_name
 from handlers.news import PAGE_SIZE, latest_page
-from handlers.render_news import render_country_brief
 from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
 from locales import _
+from views.names import country_name
+from views.news import render_country_brief
+from views.telegram_html import escape
 
 
 def _countries_keyboard() -> list[list[InlineKeyboardButton]]:

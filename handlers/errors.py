@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
-from core.telegram_text import escape
 from handlers.context import BotContext, Services
 from handlers.outcome import mark_error
 from handlers.unreachable import is_unreachable
@@ -20,6 +19,7 @@ from locales import _
 from storage.chats import set_chat_unreachable
 from storage.errors import add_error_event
 from storage.models import utc_now
+from views.telegram_html import escape
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from telegram import InlineQueryResultsButton, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from core.telegram_text import escape
 from handlers.context import BotContext
 from handlers.outcome import IGNORED, THROTTLED, mark
 from locales import _, in_language, supported_language
+from views.telegram_html import escape
 
 log = logging.getLogger(__name__)
 

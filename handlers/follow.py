@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core.telegram_text import escape
 from handlers.context import BotContext
 from handlers.news import answer_question
-from handlers.render_follow import (
-    render_follow_problem,
-    render_followed,
-    render_following,
-    render_unfollowed,
-    unfollow_usage,
-)
 from handlers.reply import command_args, pressed_button, reply_html
 from handlers.subscribe import keep_reply_language, refuse_in_group
 from locales import _
@@ -25,6 +17,14 @@ from services.topics import (
     unfollow_number,
 )
 from storage.topics import get_stories
+from views.follow import (
+    render_follow_problem,
+    render_followed,
+    render_following,
+    render_unfollowed,
+    unfollow_usage,
+)
+from views.telegram_html import escape
 
 # Stories a "more like this" press shows (the story itself is left out).
 MORE_LIKE_THIS = 5

@@ -11,17 +11,17 @@ from core.rate_question import RateQuestion, parse_rate_question
 from core.text import shorten
 from core.types import Story
 from handlers.context import BotContext, chat_zone
-from handlers.formatting import exact
 from handlers.money import current_rates
 from handlers.rate_answer import rate_conversions
-from handlers.render_money import (
+from storage.stories import list_latest_stories
+from views.formatting import exact
+from views.money import (
     format_cross_rate,
     rate_origin,
     render_conversion,
     render_rate_answer,
 )
-from handlers.render_news import render_story, story_date
-from storage.stories import list_latest_stories
+from views.news import render_story, story_date
 
 MAX_RESULTS = 50  # Telegram's limit per answer
 STORY_RESULTS = 20

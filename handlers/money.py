@@ -9,10 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.exchange import DISPLAY_CURRENCIES, MissingRate, convert_to_defaults, make_conversion
 from core.money import ConversionRequest, ParseFailure, find_currency, parse_conversion
-from core.telegram_text import escape
 from core.types import RateQuote
 from handlers.context import BotContext, chat_zone
-from handlers.render_money import (
+from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
+from locales import _, current_language
+from views.money import (
     convert_usage,
     order_rates,
     render_conversion,
@@ -21,8 +22,7 @@ from handlers.render_money import (
     render_parse_failure,
     render_rates,
 )
-from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
-from locales import _, current_language
+from views.telegram_html import escape
 
 MAX_RATE_ARGS = 10
 CHART_BUTTONS = 5

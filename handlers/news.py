@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from core.telegram_text import escape
 from core.types import Story
 from handlers.context import BotContext, chat_zone
-from handlers.names import country_name
-from handlers.render_news import render_search_results, render_story_list
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
 from locales import _
 from storage.stories import list_latest_stories
+from views.names import country_name
+from views.news import render_search_results, render_story_list
+from views.telegram_html import escape
 
 PAGE_SIZE = 5
 MAX_OFFSET = 10_000

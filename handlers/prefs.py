@@ -17,12 +17,8 @@ from core.schedule_words import (
     parse_time_of_day,
     parse_time_zone,
 )
-from core.telegram_text import escape
 from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
-from handlers.names import country_name, language_named, zone_city
-from handlers.render_alerts import alerts_count_line
-from handlers.render_subscription import subscription_lines, zone_words
 from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
 from handlers.subscribe import (
     bad_words_problem,
@@ -41,6 +37,10 @@ from storage.subscriptions import (
     subscribe,
     unsubscribe,
 )
+from views.alerts import alerts_count_line
+from views.names import country_name, language_named, zone_city
+from views.subscription import subscription_lines, zone_words
+from views.telegram_html import escape
 
 # The zones people in the region live in, west to east, and two common references.
 TIMEZONES = (

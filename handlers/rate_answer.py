@@ -15,19 +15,19 @@ from core.rate_question import (
     parse_rate_question,
     quote_pairs,
 )
-from core.telegram_text import escape
 from handlers.context import BotContext
 from handlers.money import answer_rates, cmd_convert, current_rates
-from handlers.render_money import (
+from handlers.reply import command_args, reply_html
+from locales import _, current_language
+from storage.subscriptions import get_subscription
+from views.money import (
     convert_usage,
     rate_usage,
     render_missing_rate,
     render_parse_failure,
     render_rate_answer,
 )
-from handlers.reply import command_args, reply_html
-from locales import _, current_language
-from storage.subscriptions import get_subscription
+from views.telegram_html import escape
 
 _ONE = Decimal(1)
 

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from core.telegram_text import MAX_CAPTION, split_html, truncate_html
 from handlers.context import BotContext
+from views.telegram_html import MAX_CAPTION, split_html, truncate_html
 
 MAX_CALLBACK_BYTES = 64
 

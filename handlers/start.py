@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import BotCommand, Update
 
-from core.telegram_text import escape
 from handlers.chart import every_period
 from handlers.context import BotContext
 from handlers.country import answer_country_menu
@@ -13,6 +12,7 @@ from handlers.news import answer_latest
 from handlers.outcome import UNKNOWN_COMMAND, mark
 from handlers.reply import button, keyboard, pressed_button, reply_html
 from locales import _
+from views.telegram_html import escape
 
 
 def command_menu() -> list[BotCommand]:

@@ -9,14 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from core.schedule_words import BadSubscribeWords, parse_subscribe_words
-from core.telegram_text import escape
 from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
-from handlers.render_subscription import subscribed_html
 from handlers.reply import command_args, reply_html
 from locales import _, current_language
 from storage.chats import set_chat_language
 from storage.subscriptions import has_delivery, subscribe, unsubscribe
+from views.subscription import subscribed_html
+from views.telegram_html import escape
 
 
 def chat_zone_name(context: BotContext) -> str:

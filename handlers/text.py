@@ -13,8 +13,8 @@ from handlers.country import answer_country
 from handlers.money import answer_conversion
 from handlers.news import answer_question
 from handlers.rate_answer import answer_if_rate_question
-from handlers.render_money import render_parse_failure
 from handlers.reply import reply_html
+from views.money import render_parse_failure
 
 QUESTION_RESULTS = 3
 # A country is asked for by name alone ("Tajikistan", "Бишкек", "south korea", "uzbekistan

@@ -17,8 +17,8 @@ from functools import cache
 from babel.messages.pofile import read_po
 
 from core.types import Story
-from handlers.render_news import SUMMARY_CHARS
 from locales import LOCALE_DIR, catalog_path
+from views.news import SUMMARY_CHARS
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
 

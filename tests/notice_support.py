@@ -20,11 +20,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.bulk_send import HtmlSender, telegram_sender
 from bot.notices import NoticeKind, NoticeReport, OutgoingNotice, run_notice_pass
 from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
-from core.telegram_text import escape
 from locales import current_language
 from storage.models import NoticeRow
 from storage.notices import ChatNotices, add_notice
 from tests.digest_support import free_budget, no_sleep
+from views.telegram_html import escape
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import handlers.context
 from bot.metrics import REGISTRY
 from bot_api_emulator.chats import ChatDriver
-from core.telegram_text import MAX_MESSAGE
 from core.types import RateQuote
 from handlers.admin import render_fetch, render_stats
 from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
@@ -30,6 +29,7 @@ from storage.subscriptions import subscribe, unsubscribe
 from tests.bot_bench import BOT, TODAY, Bench, only, running_bot
 from tests.fetch_server import LocalServer, Route, serve
 from tests.paths import FIXTURES, RATES
+from views.telegram_html import MAX_MESSAGE
 
 ADMIN = 1001  # Aida, the bench's person
 NO_ARGS = "{command} takes no arguments: send just {command}."

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.render import describe_report
 from sources.banks import BankFormatError, cbr, detect_bank, nbk, nbt, refusal_reason
 from sources.detect import detect_format
 from sources.ingest import Ingestor
 from storage.rates import list_newest_quotes
+from views.cli_text import describe_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RATES = FIXTURES / "rates"

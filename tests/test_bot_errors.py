@@ -9,11 +9,11 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
 import handlers.context
-from core.telegram_text import MAX_MESSAGE
 from handlers.context import BotContext
 from handlers.reply import reply_html
 from storage.chats import get_chat
 from tests.bot_bench import Bench, only
+from views.telegram_html import MAX_MESSAGE
 
 
 def _sends(bench: Bench) -> int:

@@ -12,12 +12,12 @@ import pytest
 from babel.numbers import parse_decimal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.formatting import babel_locale
 from sources.banks import parse_bank
 from storage.chats import add_chat_if_missing
 from storage.rates import add_rates
 from storage.subscriptions import subscribe
 from tests.bot_bench import TODAY, Bench, only, running_bot
+from views.formatting import babel_locale
 
 RATES = Path(__file__).parent / "fixtures" / "rates"
 # NBK's file of 3 April 2026: KZT 472.31 per USD, and its cross rates of the others.

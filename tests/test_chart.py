@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.chart import render_rate_chart
+from views.chart import render_rate_chart
 
 
 def _size(png: bytes) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Chart axes and gaps (core.chart): labels never repeat, the year shows across years,
+"""Chart axes and gaps (views.chart): labels never repeat, the year shows across years,
 and a break in publication is a gap, not a straight line."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.chart import GAP_AFTER_DAYS, _with_gaps, axis_ticks
+from views.chart import GAP_AFTER_DAYS, _with_gaps, axis_ticks
 
 
 def _short(day: date) -> str:
@@ -38,7 +38,7 @@ def test_a_long_break_is_drawn_as_a_gap() -> None:
 
 
 def test_the_year_shows_when_the_period_crosses_a_year() -> None:
-    from core.chart import render_rate_chart
+    from views.chart import render_rate_chart
 
     seen: list[str] = []
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot_api_emulator.html import parse_html
-from core.digest import (
+from core.types import Story
+from locales import use_language
+from views.digest import render_digest
+from views.digest_layout import (
     MAX_STORIES,
     StoryPool,
     choose_stories,
@@ -14,10 +17,7 @@ from core.digest import (
     group_by_country,
     story_score,
 )
-from core.telegram_text import MAX_MESSAGE, visible_length
-from core.types import Story
-from handlers.render_digest import render_digest
-from locales import use_language
+from views.telegram_html import MAX_MESSAGE, visible_length
 
 NOW = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
 

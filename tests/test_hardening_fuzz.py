@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from core.plausibility import bounds_of, check_quote
 from core.text import KEPT_FORMAT_CHARACTERS, clean_line
 from core.types import RateQuote
-from handlers.formatting import exact, number
-from handlers.render_digest import render_rates_line
-from handlers.render_money import format_cross_rate, render_rates
 from sources.banks import detect_bank
 from sources.detect import detect_format
 from sources.rate_gate import judge_quotes
+from views.digest import render_rates_line
+from views.formatting import exact, number
+from views.money import format_cross_rate, render_rates
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DAY = date(2026, 4, 3)

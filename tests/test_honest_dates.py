@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.render import story_json
 from core.dates import believable_published, rank_moment
-from core.digest import DigestSection
 from core.types import Story, StoryDraft
-from handlers.render_digest import render_section
 from locales import use_language
 from sources.ingest import Ingestor, prepare_story
 from storage.models import StoryRow
 from storage.stories import fingerprint, list_latest_stories
 from tests.bot_bench import TODAY, only, running_bot
+from views.cli_text import story_json
+from views.digest import render_section
+from views.digest_layout import DigestSection
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 

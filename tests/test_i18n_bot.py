@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_api_emulator import BotMessage
-from handlers.formatting import number
 from handlers.start import command_menu
 from locales import DEFAULT_LANGUAGE, LANGUAGES, NATIVE_NAMES, in_language, translation
 from storage.stories import list_latest_stories
 from tests.bot_bench import TODAY, Bench, only, running_bot
 from tests.digest_support import add_story, add_usd_rates, run_pass
 from tests.english_detector import english_left, english_markers, quoted_words
+from views.formatting import number
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
 # Links, @names, /commands and time zone ids (Asia/Tashkent) are not sentences of ours.

@@ -19,8 +19,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from handlers.formatting import babel_locale
 from locales import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR, catalog_path, translation
+from views.formatting import babel_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]

@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.chart import render_rate_chart
 from core.countries import CENTRAL_ASIA
 from core.exchange import Conversion
-from handlers.formatting import (
+from locales import LANGUAGES, in_language
+from storage.chats import get_chat
+from tests.bot_bench import only, running_bot
+from views.chart import render_rate_chart
+from views.formatting import (
     axis_day,
     axis_day_labeller,
     axis_value_labeller,
@@ -20,11 +23,8 @@ from handlers.formatting import (
     number,
     signed_percent,
 )
-from handlers.names import CURRENCY_OVERRIDES, country_name, currency_name
-from handlers.render_money import format_cross_rate, format_rate, rate_origin, source_label
-from locales import LANGUAGES, in_language
-from storage.chats import get_chat
-from tests.bot_bench import only, running_bot
+from views.money import format_cross_rate, format_rate, rate_origin, source_label
+from views.names import CURRENCY_OVERRIDES, country_name, currency_name
 
 CURRENCIES = ("KZT", "KGS", "UZS", "TJS", "TMT", "RUB", "USD", "EUR", "CNY")
 

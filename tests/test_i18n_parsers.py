@@ -12,9 +12,9 @@ import pytest
 
 from core.countries import lookup_country
 from core.money import ConversionRequest, parse_conversion
-from handlers.names import country_name
 from locales import NATIVE_NAMES
 from tests.bot_bench import Bench, only
+from views.names import country_name
 
 # (language, what the person writes, amount, from, to)
 CONVERSIONS = [

@@ -21,7 +21,6 @@ from core.money import ConversionRequest, find_currency, parse_conversion
 from core.schedule_words import parse_subscribe_words, parse_time_zone
 from core.types import RateQuote
 from handlers.chart import parse_chart_args
-from handlers.names import bank_name, language_named
 from handlers.start import help_examples
 from locales import LANGUAGES, NATIVE_NAMES, in_language, translation
 from storage.chats import ChatPrefs, get_chat
@@ -29,6 +28,7 @@ from storage.rates import add_rates
 from tests.bot_bench import Bench, only, running_bot
 from tests.digest_support import add_usd_rates
 from tests.english_detector import english_left
+from views.names import bank_name, language_named
 
 _LINK = re.compile(r"https?://\S+|@\w+|\b[A-Z][a-z]+/[A-Za-z_]+|/\w+")
 HELP_RU = [

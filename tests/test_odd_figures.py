@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.render_digest
+import views.digest
 from bot_api_emulator import BotApiEmulator
 from core.types import RateQuote
-from handlers.formatting import number
-from handlers.render_digest import render_digest
 from locales import in_language
 from sources.ingest import Ingestor
 from storage.rates import add_rates
 from tests.bot_bench import only, running_bot
 from tests.digest_support import add_story, add_subscriber, at, run_pass
 from tests.paths import RATES
+from views.digest import render_digest
+from views.formatting import number
 
 HUGE = Decimal("1e43")
 TINY = Decimal("1e-30")
@@ -104,7 +104,7 @@ def test_a_rates_line_that_cannot_render_is_left_out(monkeypatch: pytest.MonkeyP
     def broken(_rates: Mapping[str, RateQuote]) -> str:
         raise ArithmeticError("cannot draw this line")
 
-    monkeypatch.setattr(handlers.render_digest, "render_rates_line", broken)
+    monkeypatch.setattr(views.digest, "render_rates_line", broken)
     rates = {"KZT": RateQuote("KZT", Decimal("472.31"), None, date(2026, 11, 27), "nbk")}
     text = render_digest(date(2026, 11, 28), rates, [])
     assert "Daily digest for Nov 28, 2026" in text and "1 USD" not in text

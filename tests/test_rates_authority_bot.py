@@ -138,8 +138,8 @@ async def test_every_bank_gets_a_daily_change_and_a_peg_shows_zero(
 async def test_the_digest_rates_line_has_the_date_and_the_stale_mark(
     database_url: str, sessions: async_sessionmaker[AsyncSession], language: str
 ) -> None:
-    from handlers.render_digest import render_rates_line
     from locales import use_language
+    from views.digest import render_rates_line
 
     current = {
         "KZT": RateQuote("KZT", D("472.31"), D("-2.78"), APRIL_3, "nbk"),
@@ -185,7 +185,7 @@ CROSS_RATE_WORDS = {
     "tg": "қурби кроссии БМ Русия",
     "tk": "Russiýa MB kross-kursy",
 }
-# Russia's central bank in each language's own short name (handlers.names.BANK_NAMES).
+# Russia's central bank in each language's own short name (views.names.BANK_NAMES).
 CBR_NAMES = {
     "en": "CBR",
     "ru": "ЦБ РФ",

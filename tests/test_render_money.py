@@ -10,8 +10,8 @@ import pytest
 from core.exchange import make_conversion
 from core.money import ConversionRequest
 from core.types import RateQuote
-from handlers.render_money import format_cross_rate, format_quote
 from locales import use_language
+from views.money import format_cross_rate, format_quote
 
 DAY = date(2026, 4, 3)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.telegram_text import (
+from views.telegram_html import (
     ELLIPSIS,
     MAX_CAPTION,
     MAX_MESSAGE,

@@ -6,13 +6,13 @@ from datetime import tzinfo
 
 from core.countries import country_flag
 from core.editions import other_languages, pick_edition
-from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote, Story
-from handlers.formatting import day
-from handlers.names import country_name, currency_name, language_names
-from handlers.render_money import format_quote, quote_origin
 from locales import _, current_language
+from views.formatting import day
+from views.money import format_quote, quote_origin
+from views.names import country_name, currency_name, language_names
+from views.telegram_html import escape, link
 
 TITLE_CHARS = 300
 SUMMARY_CHARS = 200

@@ -17,8 +17,8 @@ from babel.dates import get_timezone_location
 
 from core.countries import country_name as _cldr_country_name
 from core.zone_names import fold_name
-from handlers.formatting import babel_locale
 from locales import LANGUAGES, NATIVE_NAMES, current_language, supported_language
+from views.formatting import babel_locale
 
 # (language, ISO 4217 code) -> the name people there use where CLDR's is wrong or odd.
 CURRENCY_OVERRIDES: Final[dict[tuple[str, str], str]] = {

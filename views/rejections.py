@@ -7,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_percent
 
 from core.plausibility import bounds_of
-from handlers.formatting import babel_locale, day, exact
-from handlers.render_money import source_label
 from locales import _, current_language, ngettext
 from storage.rate_rejections import StoredRejection
+from views.formatting import babel_locale, day, exact
+from views.money import source_label
 
 
 def _plain(value: Decimal) -> str:

@@ -1,7 +1,7 @@
 """Composing a daily digest: which stories, in which order, and fitting Telegram's 4096.
 
 Pure: the stories come in, a ranked and grouped selection goes out. Rendering is the
-caller's (``handlers.render_digest``); ``fit_digest`` only asks it for text and drops the
+caller's (``views.digest``); ``fit_digest`` only asks it for text and drops the
 weakest stories until the text fits.
 """
 
@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from core.dates import rank_moment
-from core.telegram_text import MAX_MESSAGE, truncate_html, visible_length
 from core.types import Story
+from views.telegram_html import MAX_MESSAGE, truncate_html, visible_length
 
 MAX_STORIES = 10
 # A story's weight halves with every day of age; a second outlet counts like a day's freshness.

@@ -7,15 +7,15 @@ from datetime import tzinfo
 from telegram import InlineKeyboardMarkup
 
 from core.countries import country_flag
-from core.telegram_text import escape
 from core.topics import MAX_TOPIC_CHARS
 from core.types import Story
-from handlers.names import country_name
-from handlers.render_news import render_story
 from handlers.reply import button, keyboard
 from locales import _, ngettext
 from services.topics import MAX_TOPICS, Followed, FollowProblem
 from storage.topics import FollowedTopic
+from views.names import country_name
+from views.news import render_story
+from views.telegram_html import escape
 
 STOP_PREFIX = "unf"
 MORE_PREFIX = "flike"

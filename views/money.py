@@ -10,11 +10,11 @@ from core.authority import DEMO_SOURCE, STALE_AFTER_DAYS, is_stale, is_stand_in,
 from core.countries import COUNTRY_CURRENCY, country_flag
 from core.exchange import DISPLAY_CURRENCIES, Conversion, rate_places
 from core.money import ParseFailure
-from core.telegram_text import escape
 from core.types import RateQuote
-from handlers.formatting import day, exact, number
-from handlers.names import bank_name
 from locales import _, current_language, ngettext
+from views.formatting import day, exact, number
+from views.names import bank_name
+from views.telegram_html import escape
 
 STALE_MARK = "⚠️"
 _FLAG_OF_CURRENCY = {currency: country_flag(code) for code, currency in COUNTRY_CURRENCY.items()}
@@ -29,7 +29,7 @@ def currency_flag(currency: str) -> str:
 def source_label(source: str) -> str:
     """A rate source as people know it: ``nbk`` is NBK (НБРК), several legs join with ``/``.
 
-    Banks go by their short names in the reader's language (``handlers.names``); a news
+    Banks go by their short names in the reader's language (``views.names``); a news
     page's ticker is named in words.
     """
     return "/".join(_source_part(part) for part in source.split("/"))

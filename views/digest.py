@@ -1,7 +1,7 @@
 """Telegram HTML of a daily digest: header, a line of rates, stories grouped by country.
 
 The language is the running task's (``locales.use_language``): the sender sets it per chat
-before rendering, so numbers and dates follow the reader through ``handlers.formatting``.
+before rendering, so numbers and dates follow the reader through ``views.formatting``.
 """
 
 from __future__ import annotations
@@ -13,17 +13,17 @@ from decimal import Decimal
 
 from core.authority import is_stale
 from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
-from core.digest import DigestSection
 from core.editions import pick_edition
 from core.exchange import rate_places
-from core.telegram_text import escape, link
 from core.text import shorten
 from core.types import RateQuote, Story
-from handlers.formatting import day, number
-from handlers.names import country_name
-from handlers.render_money import STALE_MARK, stale_note
-from handlers.render_news import also_in
 from locales import _, current_language, ngettext
+from views.digest_layout import DigestSection
+from views.formatting import day, number
+from views.money import STALE_MARK, stale_note
+from views.names import country_name
+from views.news import also_in
+from views.telegram_html import escape, link
 
 _log = logging.getLogger(__name__)
 

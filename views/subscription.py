@@ -8,11 +8,11 @@ from babel.lists import format_list
 
 from core.countries import country_flag
 from core.schedule_words import next_digest_day, utc_offset_label
-from core.telegram_text import escape
-from handlers.formatting import babel_locale, day, time_of_day
-from handlers.names import country_name
 from locales import _, current_language
 from storage.subscriptions import Subscription
+from views.formatting import babel_locale, day, time_of_day
+from views.names import country_name
+from views.telegram_html import escape
 
 
 def zone_words(zone_name: str, zone: tzinfo, now: datetime) -> str:
