@@ -15,7 +15,7 @@ from telegram.constants import ChatAction
 
 from core.money import find_currency
 from handlers.context import BotContext, chat_zone
-from handlers.reply import button, command_args, keyboard, pressed_button, reply_html, reply_photo
+from handlers.reply import command_args, pressed_button, reply_html, reply_photo
 from locales import _, current_language, ngettext
 from storage.rates import list_daily_rates
 from views.chart import MIN_POINTS, render_rate_chart
@@ -28,6 +28,7 @@ from views.formatting import (
     duration,
     signed_percent,
 )
+from views.keyboards import button, keyboard
 from views.money import format_quote, quote_origin
 from views.telegram_html import escape
 

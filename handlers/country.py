@@ -8,8 +8,9 @@ from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag, lookup_
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
 from handlers.news import PAGE_SIZE, latest_page
-from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
+from handlers.reply import command_args, pressed_button, reply_html
 from locales import _
+from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_country_brief
 from views.telegram_html import escape

@@ -11,8 +11,9 @@ from core.exchange import DISPLAY_CURRENCIES, MissingRate, convert_to_defaults, 
 from core.money import ConversionRequest, ParseFailure, find_currency, parse_conversion
 from core.types import RateQuote
 from handlers.context import BotContext, chat_zone
-from handlers.reply import button, command_args, keyboard, pressed_button, reply_html
+from handlers.reply import command_args, pressed_button, reply_html
 from locales import _, current_language
+from views.keyboards import button, keyboard
 from views.money import (
     convert_usage,
     order_rates,

@@ -6,9 +6,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from core.types import Story
 from handlers.context import BotContext, chat_zone
-from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
+from handlers.reply import command_args, edit_html, pressed_button, reply_html
 from locales import _
 from storage.stories import list_latest_stories
+from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_search_results, render_story_list
 from views.telegram_html import escape

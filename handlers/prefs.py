@@ -19,7 +19,7 @@ from core.schedule_words import (
 )
 from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
-from handlers.reply import button, command_args, edit_html, keyboard, pressed_button, reply_html
+from handlers.reply import command_args, edit_html, pressed_button, reply_html
 from handlers.subscribe import (
     bad_words_problem,
     chat_zone_name,
@@ -38,6 +38,7 @@ from storage.subscriptions import (
     unsubscribe,
 )
 from views.alerts import alerts_count_line
+from views.keyboards import button, keyboard
 from views.names import country_name, language_named, zone_city
 from views.subscription import subscription_lines, zone_words
 from views.telegram_html import escape

@@ -1,53 +1,16 @@
-"""Sending replies within Telegram's limits: split long texts, cap callback data."""
+"""Sending replies within Telegram's limits: split long texts, photos with captions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.context import BotContext
 from views.telegram_html import MAX_CAPTION, split_html, truncate_html
 
-MAX_CALLBACK_BYTES = 64
-
-Row = Sequence[InlineKeyboardButton]
 # Sent as JSON: a LinkPreviewOptions object would be serialized again for every reply.
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
-
-
-def button(text: str, data: str) -> InlineKeyboardButton:
-    """A callback button; ``data`` must fit Telegram's 64 bytes.
-
-    Raises:
-        ValueError: ``data`` is empty or longer than 64 bytes in UTF-8.
-    """
-    if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data must be 1-64 bytes: {data!r}")
-    return InlineKeyboardButton(text, callback_data=data)
-
-
-class Keyboard(InlineKeyboardMarkup):
-    """An inline keyboard that builds its JSON once.
-
-    PTB freezes a keyboard when it is made, so its JSON cannot change; yet PTB rebuilds it
-    for every message it goes under, which costs more than rendering the rates above it.
-    Keyboards shared between replies (see ``handlers.money``) serialize once.
-    """
-
-    __slots__ = ("_json",)  # PTB lets "_" attributes be set on a frozen object
-
-    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
-        """The keyboard's JSON (a fresh top-level dict; callers only serialize it)."""
-        if not recursive:
-            return super().to_dict(recursive=False)
-        cached: dict[str, Any] | None = getattr(self, "_json", None)
-        if cached is None:
-            cached = self._json = super().to_dict()
-        return dict(cached)
 
 
 async def pressed_button(update: Update) -> list[str] | None:
@@ -59,12 +22,6 @@ async def pressed_button(update: Update) -> list[str] | None:
         return None
     await query.answer()
     return query.data.split(":")
-
-
-def keyboard(*rows: Row) -> InlineKeyboardMarkup | None:
-    """An inline keyboard of the non-empty rows, or None when there are none."""
-    kept = [list(row) for row in rows if row]
-    return Keyboard(kept) if kept else None
 
 
 async def reply_html(

@@ -10,8 +10,9 @@ from handlers.country import answer_country_menu
 from handlers.money import answer_rates
 from handlers.news import answer_latest
 from handlers.outcome import UNKNOWN_COMMAND, mark
-from handlers.reply import button, keyboard, pressed_button, reply_html
+from handlers.reply import pressed_button, reply_html
 from locales import _
+from views.keyboards import button, keyboard
 from views.telegram_html import escape
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.reply import Keyboard, button, keyboard
 from tests.bot_bench import Bench, only
+from views.keyboards import Keyboard, button, keyboard
 
 
 def test_keyboard_json_is_ptbs_json_built_once() -> None:

@@ -11,11 +11,11 @@ from telegram import InlineKeyboardMarkup
 from core.alert_request import AlertParseFailure
 from core.alerts import MAX_ALERTS_PER_CHAT, MAX_DISTANCE, Direction, rearm_line
 from core.exchange import Conversion
-from handlers.reply import button, keyboard
 from locales import _, ngettext
 from services.alerts import AlertSet, LevelTooFar, TooManyAlerts
 from storage.alerts import Alert
 from views.formatting import day, exact, number, signed_percent
+from views.keyboards import button, keyboard
 from views.money import format_cross_rate, rate_origin, source_label
 from views.telegram_html import escape
 

@@ -9,10 +9,10 @@ from telegram import InlineKeyboardMarkup
 from core.countries import country_flag
 from core.topics import MAX_TOPIC_CHARS
 from core.types import Story
-from handlers.reply import button, keyboard
 from locales import _, ngettext
 from services.topics import MAX_TOPICS, Followed, FollowProblem
 from storage.topics import FollowedTopic
+from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_story
 from views.telegram_html import escape
