@@ -33,7 +33,6 @@ from bot.settings import Settings
 from bot.store import open_store
 from bot.topic_notices import topic_kind
 from bot.update_log import MEASURED_CONTEXT_TYPES, UpdateLoggingApplication
-from handlers.admin import cmd_fetch, cmd_stats
 from handlers.alerts import cmd_alert, cmd_alerts, on_alert_delete_button
 from handlers.chart import cmd_chart, on_chart_button
 from handlers.chats import on_any_update
@@ -48,10 +47,12 @@ from handlers.follow import (
     on_more_like_this,
     on_stop_button,
 )
+from handlers.free_text import on_private_text
 from handlers.inline import on_inline_query
 from handlers.menus import set_command_menus
 from handlers.money import cmd_rates, on_convert_button
 from handlers.news import cmd_news, on_more_about_country, on_news_page
+from handlers.operator import cmd_fetch, cmd_stats
 from handlers.prefs import (
     cmd_lang,
     cmd_settings,
@@ -68,7 +69,6 @@ from handlers.start import (
     on_unknown_command,
 )
 from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
-from handlers.text import on_private_text
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"

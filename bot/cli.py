@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="take updates by webhook at WEBHOOK_URL instead of polling",
     )
-    run.set_defaults(handler=_lazy("bot.commands:cmd_run"))
+    run.set_defaults(handler=_lazy("bot.cli_commands:cmd_run"))
 
     chat = sub.add_parser(
         "chat",
@@ -98,11 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         "store with no stories and no rates; the first real story or rate removes it.",
     )
     demo.add_argument("--remove", action="store_true", help="delete the demo stories and rates")
-    demo.set_defaults(handler=_lazy("bot.commands:cmd_demo"))
+    demo.set_defaults(handler=_lazy("bot.cli_commands:cmd_demo"))
 
     ingest = sub.add_parser("ingest", help="import pages, feeds, JSON Lines and bank files")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
-    ingest.set_defaults(handler=_lazy("bot.commands:cmd_ingest"))
+    ingest.set_defaults(handler=_lazy("bot.cli_commands:cmd_ingest"))
 
     news = sub.add_parser("news", help="latest stories first")
     news.add_argument(
@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     news.add_argument("--limit", type=_positive_int, default=10, help="how many (default 10)")
     news.add_argument("--json", action="store_true", help="print JSON")
-    news.set_defaults(handler=_lazy("bot.commands:cmd_news"))
+    news.set_defaults(handler=_lazy("bot.cli_commands:cmd_news"))
 
     search = sub.add_parser(
         "search",
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         "languages, as separate words or one quoted text",
     )
     convert.add_argument("--json", action="store_true", help="print JSON")
-    convert.set_defaults(handler=_lazy("bot.commands:cmd_convert"))
+    convert.set_defaults(handler=_lazy("bot.cli_commands:cmd_convert"))
 
     digest = sub.add_parser("digest", help="daily digests")
     digest_sub = digest.add_subparsers(
@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
     upgrade = db_sub.add_parser("upgrade", help="bring the schema to the newest version")
-    upgrade.set_defaults(handler=_lazy("bot.commands:cmd_db_upgrade"))
+    upgrade.set_defaults(handler=_lazy("bot.cli_commands:cmd_db_upgrade"))
     return parser
 
 
@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[..., Coroutine[Any, Any, int]] = args.handler
     # Imported here, not at the top: opening the store pulls in SQLAlchemy and Alembic,
     # which `newsbot --help` does not need.
-    from bot.commands import CommandError
+    from bot.cli_commands import CommandError
     from bot.store import StoreUnavailable
 
     try:

@@ -11,7 +11,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 from telegram.request import HTTPXRequest
 
-from bot.commands import CommandError
+from bot.cli_commands import CommandError
 from bot.logsafe import protect_secret
 from bot.settings import Settings
 

@@ -10,8 +10,8 @@ import sys
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from bot import commands
-from bot.commands import CommandError
+from bot import cli_commands
+from bot.cli_commands import CommandError
 from bot.settings import Settings
 from bot.store import open_store
 from core.types import RateQuote
@@ -265,7 +265,7 @@ async def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
                 "--all-sources goes with --history, e.g. newsbot rates KZT --history 30 "
                 "--all-sources"
             )
-        return await commands.cmd_rates(args, settings)
+        return await cli_commands.cmd_rates(args, settings)
     if len(args.currency) != 1:
         raise CommandError(
             "give a currency and a number of days, e.g. newsbot rates KZT --history 30"

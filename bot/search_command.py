@@ -10,7 +10,7 @@ from datetime import tzinfo
 from typing import Final, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.commands import CommandError
+from bot.cli_commands import CommandError
 from bot.settings import Settings
 from bot.store import open_store
 from core.types import SearchHit

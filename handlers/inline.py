@@ -7,8 +7,8 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from core.exchange import Conversion, MissingRate, make_conversion
 from core.money import ConversionRequest, ParseFailure, parse_conversion
+from core.plain_text import shorten
 from core.rate_question import RateQuestion, parse_rate_question
-from core.text import shorten
 from core.types import Story
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates

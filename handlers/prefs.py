@@ -17,8 +17,8 @@ from core.schedule_words import (
     parse_time_of_day,
     parse_time_zone,
 )
-from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
+from handlers.permissions import may_change
 from handlers.reply import command_args, edit_html, pressed_button, reply_html
 from handlers.subscribe import (
     bad_words_problem,

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from core.schedule_words import BadSubscribeWords, parse_subscribe_words
-from handlers.admins import may_change
 from handlers.context import BotContext, chat_zone
+from handlers.permissions import may_change
 from handlers.reply import command_args, reply_html
 from locales import _, current_language
 from storage.chats import set_chat_language

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from core.text import normalize_lang
+from core.plain_text import normalize_lang
 from sources.banks import BANKS
 
 __all__ = [

@@ -20,7 +20,7 @@ import defusedxml.ElementTree
 import feedparser
 
 from core.mojibake import is_garbled
-from core.text import clean_line, html_to_text, make_summary, normalize_lang
+from core.plain_text import clean_line, html_to_text, make_summary, normalize_lang
 from core.types import StoryDraft
 from sources.charset import decode_feed
 

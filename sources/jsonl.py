@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from core.text import clean_line, html_to_text, make_summary, normalize_lang, shorten
+from core.plain_text import clean_line, html_to_text, make_summary, normalize_lang, shorten
 from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, StoryDraft
 
 __all__ = [

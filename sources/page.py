@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation, localcontext
 
-from core.text import clean_line, guess_lang, make_summary
+from core.plain_text import clean_line, guess_lang, make_summary
 from core.types import RateQuote, StoryDraft
 
 __all__ = ["PageResult", "looks_like_page", "parse_date_line", "parse_page"]

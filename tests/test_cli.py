@@ -385,7 +385,7 @@ def test_long_files_get_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
     from rich.console import Console
 
-    from bot.commands import PROGRESS_FROM_BYTES, _progress_factory
+    from bot.cli_commands import PROGRESS_FROM_BYTES, _progress_factory
 
     small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
     small.write_text('{"title": "x"}\n')

@@ -13,8 +13,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.plain_text import KEPT_FORMAT_CHARACTERS, clean_line
 from core.plausibility import bounds_of, check_quote
-from core.text import KEPT_FORMAT_CHARACTERS, clean_line
 from core.types import RateQuote
 from sources.banks import detect_bank
 from sources.detect import detect_format

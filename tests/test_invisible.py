@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.text import KEPT_FORMAT_CHARACTERS, clean_line, html_to_text
+from core.plain_text import KEPT_FORMAT_CHARACTERS, clean_line, html_to_text
 from sources.ingest import Ingestor
 from storage.stories import list_latest_stories
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.text import html_to_text
+from core.plain_text import html_to_text
 from sources.banks import BANKS, BankFormatError, parse_bank
 from sources.detect import detect_format
 from sources.feeds import FeedError, parse_feed

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.text import clean_line, guess_lang, html_to_text, make_summary, normalize_lang, shorten
+from core.plain_text import (
+    clean_line,
+    guess_lang,
+    html_to_text,
+    make_summary,
+    normalize_lang,
+    shorten,
+)
 
 
 def test_html_blocks_become_paragraphs_and_inline_tags_vanish() -> None:

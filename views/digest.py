@@ -15,7 +15,7 @@ from core.authority import is_stale
 from core.countries import CENTRAL_ASIA, COUNTRY_CURRENCY, country_flag
 from core.editions import pick_edition
 from core.exchange import rate_places
-from core.text import shorten
+from core.plain_text import shorten
 from core.types import RateQuote, Story
 from locales import _, current_language, ngettext
 from views.digest_layout import DigestSection

@@ -6,7 +6,7 @@ from datetime import tzinfo
 
 from core.countries import country_flag
 from core.editions import other_languages, pick_edition
-from core.text import shorten
+from core.plain_text import shorten
 from core.types import RateQuote, Story
 from locales import _, current_language
 from views.formatting import day

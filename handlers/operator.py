@@ -1,5 +1,5 @@
-"""Admin commands: /stats (what the store holds, how fresh the rates are, what failed) and
-/fetch (a fetch pass now).
+"""Operator commands, for the ADMIN_IDS only: /stats (what the store holds, how fresh the rates are,
+what failed) and /fetch (a fetch pass now).
 
 Only ADMIN_IDS may use them, and only in private chats: /stats shows counts a group's
 members have no business seeing. ``bot.app`` registers them with a user filter, so anyone
