@@ -2,8 +2,10 @@
 """Set up a virtual environment and run the bot or the tests: ``python3 dev.py run|test|lint|i18n``.
 
 ``run`` starts the Telegram bot when BOT_TOKEN is set (environment or ``.env``) and the
-terminal chat on demo data when it is not. ``i18n`` extracts the strings marked with ``_()``
-into ``locales/newsbot.pot`` and merges them into every language's ``newsbot.po``.
+terminal chat on demo data when it is not. ``test`` runs pytest with the arguments given;
+``test --fast`` leaves out the slow tests, those that start processes of their own. ``i18n``
+extracts the strings marked with ``_()`` into ``locales/newsbot.pot`` and merges them into
+every language's ``newsbot.po``.
 
 Needs only Python 3.11+. The environment lives in ``.venv`` and is refreshed when
 ``pyproject.toml`` changes.
@@ -80,6 +82,14 @@ def update_catalogs(languages: list[str]) -> int:
     return max((subprocess.call([*update, "-l", name], cwd=ROOT) for name in names), default=0)
 
 
+def pytest_command(args: list[str]) -> list[str]:
+    """The pytest call of ``test``: ``--fast`` leaves out the tests marked ``slow``."""
+    rest = [arg for arg in args if arg != "--fast"]
+    # The slow tests (they start processes of their own) are marked in tests/conftest.py.
+    fast = ["-m", "not slow"] if len(rest) < len(args) else []
+    return [_python(), "-m", "pytest", *fast, *rest]
+
+
 def main(argv: list[str]) -> int:
     """Dispatch ``run``, ``test``, ``lint`` or ``i18n``; extra arguments go to the tool."""
     if not argv or argv[0] not in ("run", "test", "lint", "i18n"):
@@ -94,7 +104,7 @@ def main(argv: list[str]) -> int:
     if what == "i18n":
         return update_catalogs(rest)
     if what == "test":
-        return subprocess.call([_python(), "-m", "pytest", *rest], cwd=ROOT)
+        return subprocess.call(pytest_command(rest), cwd=ROOT)
     checks = [
         [_python(), "-m", "ruff", "check", "."],
         [_python(), "-m", "ruff", "format", "--check", "."],

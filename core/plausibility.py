@@ -50,7 +50,7 @@ def _bounds(low: str, high: str, daily_move: str) -> RateBounds:
     return RateBounds(Decimal(low), Decimal(high), Decimal(daily_move))
 
 
-# The README's reliability section prints this table; keep the two in step.
+# docs/operating.md (Reliability) prints this table; keep the two in step.
 # Largest real one-day moves behind the limits: KZT +26 % (Aug 2015), TMT +23 % (Jan 2015),
 # RUB +20 % (Dec 2014), UZS +92 % (Sep 2017, the float).
 BOUNDS: dict[str, RateBounds] = {

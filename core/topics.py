@@ -32,7 +32,7 @@ from core.search.normalize import raw_words, split_word
 from core.search.query import RELATED_WEIGHT, QueryReader
 from core.search.stemming import Analyzer, cyrillic_family
 
-# Measured on bench/follow_eval (tuning half); see the README's "Following topics".
+# Measured on bench/follow_eval (tuning half); see "Following topics" in docs/digests-and-alerts.md.
 MATCH_THRESHOLD: Final = 0.7
 # Words a topic may have (after stop words) and characters it may be written with.
 MAX_TOPIC_WORDS: Final = 6

@@ -35,6 +35,37 @@ for _name in (
     os.environ.pop(_name, None)
 
 
+# Test modules that start processes of their own (`newsbot` subprocesses, several instances,
+# the emulator over HTTP beside them): marked `slow` here, in one place, so that
+# `python3 dev.py test --fast` (pytest -m "not slow") leaves them out. The full run keeps them.
+SLOW_MODULES = frozenset(
+    {
+        "test_alerts_instances",
+        "test_bot_logs",
+        "test_chat_cli",
+        "test_cli",
+        "test_digest_cli",
+        "test_digest_run",
+        "test_emulator_http",
+        "test_follow_cli",
+        "test_instances_digests",
+        "test_instances_run_due",
+        "test_instances_webhook",
+        "test_leases",
+        "test_notices_run",
+        "test_run_fetches",
+        "test_webhook",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of the modules in SLOW_MODULES as `slow`."""
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def _admin_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url and os.environ.get("CI") == "true":

@@ -46,3 +46,17 @@ def test_token_configured_reads_environment_then_dotenv(
     if env_file is not None:
         (tmp_path / ".env").write_text(env_file, encoding="utf-8")
     assert _load_dev(tmp_path).token_configured() is expected
+
+
+def test_fast_leaves_out_the_slow_tests(tmp_path: Path) -> None:
+    dev = _load_dev(tmp_path)
+    command = dev.pytest_command(["--fast", "-x", "tests/test_cli.py"])
+    assert command[1:] == ["-m", "pytest", "-m", "not slow", "-x", "tests/test_cli.py"]
+    assert dev.pytest_command(["-x"])[1:] == ["-m", "pytest", "-x"]
+
+
+def test_the_slow_modules_are_test_files_that_exist() -> None:
+    from tests.conftest import SLOW_MODULES
+
+    missing = sorted(name for name in SLOW_MODULES if not (ROOT / "tests" / f"{name}.py").is_file())
+    assert missing == []

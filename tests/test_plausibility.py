@@ -176,8 +176,8 @@ def test_newsbot_sources_lists_what_was_held_back(
     assert "... and " in out  # the newest 20 are listed, the rest counted
 
 
-def test_the_readme_lists_the_bounds_of_the_code() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+def test_the_docs_list_the_bounds_of_the_code() -> None:
+    readme = (Path(__file__).parents[1] / "docs" / "operating.md").read_text(encoding="utf-8")
 
     def shown(value: Decimal) -> str:
         return f"{value.normalize():,f}"
