@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from telegram import InlineKeyboardMarkup, Update
 
 from core.countries import CENTRAL_ASIA, country_flag
@@ -28,7 +26,6 @@ from handlers.subscribe import (
 )
 from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
 from services.alerts import count_alerts
-from storage.chats import set_chat_language, set_chat_timezone
 from storage.subscriptions import (
     get_subscription,
     has_delivery,
@@ -251,22 +248,14 @@ async def _store_zone(update: Update, context: BotContext, zone: str) -> None:
     chat = update.effective_chat
     if chat is None or context.chat_data is None:
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        await set_chat_timezone(session, chat.id, zone)
-    prefs = context.chat_data.prefs
-    if prefs is not None:  # write-through: the next update in this chat sees the choice
-        context.chat_data.remember(replace(prefs, timezone=zone))
+    await context.bot_data.chats.set_timezone(context.chat_data, chat.id, zone)
 
 
 async def _store_language(update: Update, context: BotContext, language: str) -> None:
     chat = update.effective_chat
     if chat is None or context.chat_data is None:
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        await set_chat_language(session, chat.id, language)
-    prefs = context.chat_data.prefs
-    if prefs is not None:
-        context.chat_data.remember(replace(prefs, language=language))
+    await context.bot_data.chats.set_language(context.chat_data, chat.id, language)
     use_language(language)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +12,6 @@ from handlers.context import BotContext, chat_zone
 from handlers.permissions import may_change
 from handlers.reply import command_args, reply_html
 from locales import _, current_language
-from storage.chats import set_chat_language
 from storage.subscriptions import has_delivery, subscribe, unsubscribe
 from views.subscription import subscribed_html
 from views.telegram_html import escape
@@ -54,16 +52,12 @@ def _bad_words_text(error: BadSubscribeWords) -> str:
 
 
 async def keep_reply_language(session: AsyncSession, context: BotContext, chat_id: int) -> None:
-    """Store the language the chat is answered in now, when it never chose one.
-
-    A digest is sent without an update to read the person's Telegram language from; without
-    this, a chat answered in Russian would get its digest in ``DEFAULT_LANGUAGE``.
-    """
-    prefs = context.chat_data.prefs if context.chat_data else None
-    if prefs is None or prefs.language is not None or context.chat_data is None:
-        return
-    await set_chat_language(session, chat_id, current_language())
-    context.chat_data.remember(replace(prefs, language=current_language()))
+    """Store the language the chat is answered in now, when it never chose one, within the
+    caller's transaction (``ChatService.keep_language`` says why)."""
+    if context.chat_data is not None:
+        await context.bot_data.chats.keep_language(
+            session, context.chat_data, chat_id, current_language()
+        )
 
 
 async def refuse_in_group(update: Update, context: BotContext) -> bool:
