@@ -70,6 +70,7 @@ from handlers.start import (
 )
 from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
 from services.chats import ChatService
+from services.subscriptions import SubscriptionService
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
@@ -163,6 +164,9 @@ class _Lifecycle:
         services = app.bot_data
         # The services read the clock at each call: tests pin ``bot_data.clock`` later.
         services.chats = ChatService(sessions, lambda: services.clock())
+        services.subscriptions = SubscriptionService(
+            sessions, lambda: services.clock(), services.chats
+        )
         limits = await self.stack.enter_async_context(open_limits(self.settings, sessions))
         use_limits(app, limits)
         app.bot_data.admin_ids = frozenset(self.settings.admin_ids)

@@ -20,6 +20,7 @@ from core.schedule_words import zone_from_name
 from core.types import RateQuote
 from handlers.fetch_report import FetchNow
 from services.chats import ChatMemory, ChatService
+from services.subscriptions import SubscriptionService
 from storage.rates import list_current_rates
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class Services:
 
     # Built in post_init (bot.app) once the store is open.
     chats: ChatService
+    subscriptions: SubscriptionService
 
     def __init__(self) -> None:
         self._sessions: async_sessionmaker[AsyncSession] | None = None

@@ -126,7 +126,7 @@ class ChatService:
         memory.write_through(timezone=zone)
 
     async def keep_language(
-        self, session: AsyncSession, memory: ChatMemory, chat_id: int, language: str
+        self, session: AsyncSession, memory: ChatMemory | None, chat_id: int, language: str
     ) -> None:
         """Store ``language`` (the one the chat is answered in now) when it never chose one.
 
@@ -134,8 +134,8 @@ class ChatService:
         this, as what comes later is sent without an update to read the person's Telegram
         language from.
         """
-        prefs = memory.prefs
-        if prefs is None or prefs.language is not None:
+        prefs = memory.prefs if memory is not None else None
+        if memory is None or prefs is None or prefs.language is not None:
             return
         await set_chat_language(session, chat_id, language)
         memory.write_through(language=language)
