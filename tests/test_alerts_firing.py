@@ -187,7 +187,7 @@ async def test_a_blocked_chat_stops_its_alerts_until_it_writes_again(bank: Bench
     (alert,) = await stored_alerts(bank.sessions)
     assert alert.seen_as_of == day_after(3)  # moved on quietly: no stale message later
     # The person unblocks and writes: the next crossing reaches them. (The bot reads the
-    # chat's row again once its cached copy is older than prefs_ttl: five minutes later.)
+    # chat's row again once its cached copy is older than ChatService.ttl: five minutes.)
     bank.emu.state.blocked.discard(bank.aida.id)
     bank.app.bot_data.chats.ttl = 0
     only(await bank.chat.send("/alerts"))
