@@ -69,6 +69,8 @@ from handlers.start import (
     on_unknown_command,
 )
 from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
+from services.chats import ChatService
+from services.subscriptions import SubscriptionService
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
@@ -158,6 +160,12 @@ class _Lifecycle:
             sessions,
             default_language=self.settings.default_language,
             default_timezone=self.settings.timezone,
+        )
+        services = app.bot_data
+        # The services read the clock at each call: tests pin ``bot_data.clock`` later.
+        services.chats = ChatService(sessions, lambda: services.clock())
+        services.subscriptions = SubscriptionService(
+            sessions, lambda: services.clock(), services.chats
         )
         limits = await self.stack.enter_async_context(open_limits(self.settings, sessions))
         use_limits(app, limits)

@@ -19,7 +19,8 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from core.schedule_words import zone_from_name
 from core.types import RateQuote
 from handlers.fetch_report import FetchNow
-from storage.chats import ChatPrefs
+from services.chats import ChatMemory, ChatService
+from services.subscriptions import SubscriptionService
 from storage.rates import list_current_rates
 
 if TYPE_CHECKING:
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 # Official rates change a few times a day; re-reading them for every /rates or conversion
 # would make the database the bottleneck of the bot. A new figure shows within this time.
 RATES_TTL_SECONDS = 60.0
-# A chat's language and time zone are kept in memory (written through by /lang and
-# /settings) and read again after this long, so a change made by another instance of the
-# bot on the same database shows here within five minutes.
-PREFS_TTL_SECONDS = 300.0
 
 
 class ServicesNotStarted(RuntimeError):
@@ -41,6 +38,10 @@ class ServicesNotStarted(RuntimeError):
 class Services:
     """Long-lived services every handler uses, built once per Application."""
 
+    # Built in post_init (bot.app) once the store is open.
+    chats: ChatService
+    subscriptions: SubscriptionService
+
     def __init__(self) -> None:
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._index: StoryIndex | None = None
@@ -48,7 +49,6 @@ class Services:
         self.default_timezone = "UTC"
         # Injected so tests can pin "today" (stale rates, chart ranges).
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-        self.prefs_ttl = PREFS_TTL_SECONDS
         self._rates: dict[str, RateQuote] | None = None
         self._rates_read_at = 0.0
         self._rates_lock = asyncio.Lock()
@@ -125,28 +125,8 @@ class Services:
         return self.clock().astimezone(zone).date()
 
 
-class ChatState:
-    """What the bot keeps in memory per chat: its stored preferences and when they were read."""
-
-    def __init__(self) -> None:
-        self.prefs: ChatPrefs | None = None
-        self.read_at = 0.0  # time.monotonic() of the last read from the store
-
-    def remember(self, prefs: ChatPrefs) -> None:
-        """Keep preferences just read from (or written to) the store."""
-        self.prefs = prefs
-        self.read_at = time.monotonic()
-
-    def fresh(self, ttl: float) -> ChatPrefs | None:
-        """The kept preferences, or None when they must be read again.
-
-        Read again when never read, older than ``ttl`` seconds, or the chat is marked
-        unreachable (it writes again, so it has unblocked the bot).
-        """
-        prefs = self.prefs
-        if prefs is None or prefs.unreachable_since is not None:
-            return None
-        return prefs if time.monotonic() - self.read_at <= ttl else None
+class ChatState(ChatMemory):
+    """PTB's ``chat_data``: the chat's preferences kept in memory (``services.chats``)."""
 
 
 BotContext = CallbackContext[ExtBot[None], dict[Any, Any], ChatState, Services]

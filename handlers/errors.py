@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection
-from dataclasses import replace
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -16,9 +15,6 @@ from handlers.context import BotContext, Services
 from handlers.outcome import mark_error
 from handlers.unreachable import is_unreachable
 from locales import _
-from storage.chats import set_chat_unreachable
-from storage.errors import add_error_event
-from storage.models import utc_now
 from views.telegram_html import escape
 
 log = logging.getLogger(__name__)
@@ -105,17 +101,9 @@ async def record_failure(services: Services, kind: str, place: str) -> None:
     store it (the database may be what failed) is logged, never raised.
     """
     try:
-        async with services.sessions() as session, session.begin():
-            await add_error_event(session, kind, place, services.clock())
-    except Exception as exc:  # whatever broke (the store, the pool), the caller carries on
+        await services.chats.record_error(kind, place)
+    except Exception as exc:  # whatever broke (the store, no service yet), the caller carries on
         log.warning("could not record the failure %s in %s: %r", kind, place, exc)
-
-
-async def _mark_unreachable(context: BotContext, chat_id: int) -> None:
-    async with context.bot_data.sessions() as session, session.begin():
-        await set_chat_unreachable(session, chat_id, utc_now())
-    if context.chat_data is not None and context.chat_data.prefs is not None:
-        context.chat_data.prefs = replace(context.chat_data.prefs, unreachable_since=utc_now())
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -126,7 +114,7 @@ async def on_error(update: object, context: BotContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     if is_unreachable(error) and chat is not None:
         log.warning("cannot write to %s: %s; marking the chat unreachable", where, error)
-        await _mark_unreachable(context, chat.id)
+        await context.bot_data.chats.mark_unreachable(context.chat_data, chat.id)
         return
     log.error("failed to handle %s", where, exc_info=error)
     kind, place = error_labels(update, error, _known_commands(context))

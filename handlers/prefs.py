@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from telegram import InlineKeyboardMarkup, Update
 
 from core.countries import CENTRAL_ASIA, country_flag
@@ -23,20 +21,10 @@ from handlers.reply import command_args, edit_html, pressed_button, reply_html
 from handlers.subscribe import (
     bad_words_problem,
     chat_zone_name,
-    keep_reply_language,
     refuse_in_group,
 )
 from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
 from services.alerts import count_alerts
-from storage.chats import set_chat_language, set_chat_timezone
-from storage.subscriptions import (
-    get_subscription,
-    has_delivery,
-    set_digest_countries,
-    set_digest_time,
-    subscribe,
-    unsubscribe,
-)
 from views.alerts import alerts_count_line
 from views.keyboards import button, keyboard
 from views.names import country_name, language_named, zone_city
@@ -99,11 +87,8 @@ async def _settings_html(
     subscription, delivered, alerts = None, False, 0
     if chat is not None:
         alerts = await count_alerts(context.bot_data.sessions, chat.id)
-        async with context.bot_data.sessions() as session:
-            subscription = await get_subscription(session, chat.id)
-            if subscription is not None:
-                today = now.astimezone(zone).date()
-                delivered = await has_delivery(session, subscription.id, today)
+        status = await context.bot_data.subscriptions.status(chat.id, now.astimezone(zone).date())
+        subscription, delivered = status.subscription, status.delivered_today
     lines = [
         "<b>" + escape(_("Settings of this chat")) + "</b>",
         escape(_("Language: {language}").format(language=NATIVE_NAMES[current_language()])),
@@ -168,7 +153,6 @@ async def _typed_change(update: Update, context: BotContext, args: str) -> None:
         return
     what, _sep, value = args.partition(" ")
     what, value = what.lower(), value.strip()
-    now = context.bot_data.clock()
     problem = _typed_problem(what, value)
     if problem is not None:
         await reply_html(update, context, escape(problem))
@@ -178,12 +162,10 @@ async def _typed_change(update: Update, context: BotContext, args: str) -> None:
     if what in _ZONE_WORDS:
         await _store_zone(update, context, parse_time_zone(value) or "")
     elif what in _TIME_WORDS:
-        async with context.bot_data.sessions() as session, session.begin():
-            await set_digest_time(session, chat.id, parse_time_of_day(value) or "", now)
+        await context.bot_data.subscriptions.set_time(chat.id, parse_time_of_day(value) or "")
     elif what in _COUNTRY_WORDS:
         countries = parse_subscribe_words(value).countries
-        async with context.bot_data.sessions() as session, session.begin():
-            await set_digest_countries(session, chat.id, countries, now)
+        await context.bot_data.subscriptions.set_countries(chat.id, countries)
     else:
         await _store_language(update, context, language_named(value) or "")
     html, markup = await _settings_html(update, context)
@@ -251,22 +233,14 @@ async def _store_zone(update: Update, context: BotContext, zone: str) -> None:
     chat = update.effective_chat
     if chat is None or context.chat_data is None:
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        await set_chat_timezone(session, chat.id, zone)
-    prefs = context.chat_data.prefs
-    if prefs is not None:  # write-through: the next update in this chat sees the choice
-        context.chat_data.remember(replace(prefs, timezone=zone))
+    await context.bot_data.chats.set_timezone(context.chat_data, chat.id, zone)
 
 
 async def _store_language(update: Update, context: BotContext, language: str) -> None:
     chat = update.effective_chat
     if chat is None or context.chat_data is None:
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        await set_chat_language(session, chat.id, language)
-    prefs = context.chat_data.prefs
-    if prefs is not None:
-        context.chat_data.remember(replace(prefs, language=language))
+    await context.bot_data.chats.set_language(context.chat_data, chat.id, language)
     use_language(language)
 
 
@@ -286,8 +260,7 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
         text = _("Choose the digest's time, or type one: /settings time 07:45")
         await edit_html(update, escape(text), _times_markup())
     elif choice == "cty":
-        async with context.bot_data.sessions() as session:
-            subscription = await get_subscription(session, chat.id)
+        subscription = await context.bot_data.subscriptions.get(chat.id)
         chosen = subscription.countries if subscription else CENTRAL_ASIA
         text = _("Tap a country to add it to the digest or take it out:")
         await edit_html(update, escape(text), _countries_markup(chosen))
@@ -326,27 +299,21 @@ async def on_digest_button(update: Update, context: BotContext) -> None:
         await query.answer(_("Only the group's administrators can change this."), show_alert=True)
         return
     kind, _sep, value = query.data.partition(":")
-    now = context.bot_data.clock()
-    async with context.bot_data.sessions() as session, session.begin():
-        if kind == "dtime":
-            await set_digest_time(session, chat.id, value, now)
-        elif kind == "dsub" and value == "on":
-            await subscribe(session, chat.id, now)
-            await keep_reply_language(session, context, chat.id)
-        elif kind == "dsub":
-            await unsubscribe(session, chat.id)
-        else:
-            current = await get_subscription(session, chat.id)
-            chosen = current.countries if current else CENTRAL_ASIA
-            toggled = (
-                tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
-            )
-            if not toggled:
-                await query.answer(_("Keep at least one country."), show_alert=True)
-                return
-            stored = await set_digest_countries(session, chat.id, toggled, now)
+    subscriptions = context.bot_data.subscriptions
+    stored = None
+    if kind == "dtime":
+        await subscriptions.set_time(chat.id, value)
+    elif kind == "dsub" and value == "on":
+        await subscriptions.start(context.chat_data, chat.id, current_language())
+    elif kind == "dsub":
+        await subscriptions.unsubscribe(chat.id)
+    else:
+        stored = await subscriptions.toggle_country(chat.id, value)
+        if stored is None:
+            await query.answer(_("Keep at least one country."), show_alert=True)
+            return
     await query.answer(_("Saved."))
-    if kind == "dcty":
+    if stored is not None:  # a country was toggled
         text = _("Tap a country to add it to the digest or take it out:")
         await edit_html(update, escape(text), _countries_markup(stored.countries))
         return

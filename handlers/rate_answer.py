@@ -19,7 +19,6 @@ from handlers.context import BotContext
 from handlers.money import answer_rates, cmd_convert, current_rates
 from handlers.reply import command_args, reply_html
 from locales import _, current_language
-from storage.subscriptions import get_subscription
 from views.money import (
     convert_usage,
     rate_usage,
@@ -36,10 +35,7 @@ async def chat_home_currencies(context: BotContext, chat_id: int | None) -> tupl
     """The currencies this chat thinks in: its digest countries', else its language's."""
     countries: tuple[str, ...] = ()
     if chat_id is not None:
-        async with context.bot_data.sessions() as session:
-            subscription = await get_subscription(session, chat_id)
-        if subscription is not None and subscription.active:
-            countries = subscription.countries
+        countries = await context.bot_data.subscriptions.digest_countries(chat_id)
     return home_currencies(countries, current_language())
 
 

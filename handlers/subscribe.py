@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, tzinfo
-
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
@@ -13,8 +10,6 @@ from handlers.context import BotContext, chat_zone
 from handlers.permissions import may_change
 from handlers.reply import command_args, reply_html
 from locales import _, current_language
-from storage.chats import set_chat_language
-from storage.subscriptions import has_delivery, subscribe, unsubscribe
 from views.subscription import subscribed_html
 from views.telegram_html import escape
 
@@ -54,16 +49,11 @@ def _bad_words_text(error: BadSubscribeWords) -> str:
 
 
 async def keep_reply_language(session: AsyncSession, context: BotContext, chat_id: int) -> None:
-    """Store the language the chat is answered in now, when it never chose one.
-
-    A digest is sent without an update to read the person's Telegram language from; without
-    this, a chat answered in Russian would get its digest in ``DEFAULT_LANGUAGE``.
-    """
-    prefs = context.chat_data.prefs if context.chat_data else None
-    if prefs is None or prefs.language is not None or context.chat_data is None:
-        return
-    await set_chat_language(session, chat_id, current_language())
-    context.chat_data.remember(replace(prefs, language=current_language()))
+    """Store the language the chat is answered in now, when it never chose one, within the
+    caller's transaction (``ChatService.keep_language`` says why)."""
+    await context.bot_data.chats.keep_language(
+        session, context.chat_data, chat_id, current_language()
+    )
 
 
 async def refuse_in_group(update: Update, context: BotContext) -> bool:
@@ -86,16 +76,22 @@ async def cmd_subscribe(update: Update, context: BotContext) -> None:
         return
     if await refuse_in_group(update, context):
         return
-    now: datetime = context.bot_data.clock()
-    zone: tzinfo = chat_zone(context)
-    async with context.bot_data.sessions() as session, session.begin():
-        stored, was_active = await subscribe(
-            session, chat.id, now, local_time=words.local_time, countries=words.countries
-        )
-        delivered = await has_delivery(session, stored.id, now.astimezone(zone).date())
-        await keep_reply_language(session, context, chat.id)
+    zone = chat_zone(context)
+    done = await context.bot_data.subscriptions.subscribe(
+        context.chat_data,
+        chat.id,
+        zone,
+        current_language(),
+        local_time=words.local_time,
+        countries=words.countries,
+    )
     html = subscribed_html(
-        stored, chat_zone_name(context), zone, now, delivered, was_active=was_active
+        done.subscription,
+        chat_zone_name(context),
+        zone,
+        done.now,
+        done.delivered_today,
+        was_active=done.was_active,
     )
     await reply_html(update, context, html)
 
@@ -105,8 +101,7 @@ async def cmd_unsubscribe(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or await refuse_in_group(update, context):
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        stopped = await unsubscribe(session, chat.id)
+    stopped = await context.bot_data.subscriptions.unsubscribe(chat.id)
     text = (
         _("The daily digest is stopped. /subscribe starts it again with the same settings.")
         if stopped

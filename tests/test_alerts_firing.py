@@ -187,9 +187,9 @@ async def test_a_blocked_chat_stops_its_alerts_until_it_writes_again(bank: Bench
     (alert,) = await stored_alerts(bank.sessions)
     assert alert.seen_as_of == day_after(3)  # moved on quietly: no stale message later
     # The person unblocks and writes: the next crossing reaches them. (The bot reads the
-    # chat's row again once its cached copy is older than prefs_ttl: five minutes later.)
+    # chat's row again once its cached copy is older than ChatService.ttl: five minutes.)
     bank.emu.state.blocked.discard(bank.aida.id)
-    bank.app.bot_data.prefs_ttl = 0
+    bank.app.bot_data.chats.ttl = 0
     only(await bank.chat.send("/alerts"))
     await store_rates(bank.sessions, day_after(4), KZT="470.00")
     await store_rates(bank.sessions, day_after(5), KZT="481.50")

@@ -49,7 +49,7 @@ async def test_another_instance_sees_a_language_change_once_its_copy_expires(
         # Within the time-to-live the first instance answers from its memory copy ...
         assert "Kazakhstan" in _heading(only(await first.chat.send("/country KZ")).text)
         # ... and once the copy is older than that, it reads the change from the store.
-        first.app.bot_data.prefs_ttl = 0.0
+        first.app.bot_data.chats.ttl = 0.0
         assert "Казахстан" in _heading(only(await first.chat.send("/country KZ")).text)
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
 import handlers.context
-import handlers.errors
 import handlers.start
+import services.chats
 from bot_api_emulator.updates import callback_query_json
 from handlers.context import Services
 from handlers.errors import error_labels, error_place, record_failure
@@ -166,7 +166,7 @@ async def test_the_apology_goes_out_when_recording_fails_too(
         raise RuntimeError("store gone")
 
     monkeypatch.setattr(handlers.context, "list_current_rates", broken)
-    monkeypatch.setattr(handlers.errors, "add_error_event", broken)
+    monkeypatch.setattr(services.chats, "add_error_event", broken)
     with caplog.at_level(logging.WARNING, logger="handlers.errors"):
         reply = only(await bench.chat.send("/rates"))
     assert reply.text.startswith("Sorry, something went wrong")

@@ -138,7 +138,10 @@ async def test_a_store_that_is_down_stops_the_update_with_one_apology(
 ) -> None:
     # The store goes away under the running bot (a folder that does not exist).
     gone = make_engine(to_async_url(f"sqlite:///{tmp_path / 'gone' / 'x.db'}"))
-    bench.app.bot_data._sessions = make_sessionmaker(gone)
+    services = bench.app.bot_data
+    services._sessions = make_sessionmaker(gone)
+    # The services were given the store's session factory when the bot started.
+    services.chats._sessions = services.subscriptions._sessions = services._sessions
     try:
         replies = await bench.chat.send("/subscribe")
     finally:
