@@ -23,7 +23,7 @@ from storage.chats import ChatPrefs
 from storage.rates import list_current_rates
 
 if TYPE_CHECKING:
-    from storage.story_index import StoryIndex
+    from services.story_index import StoryIndex
 
 # Official rates change a few times a day; re-reading them for every /rates or conversion
 # would make the database the bottleneck of the bot. A new figure shows within this time.
@@ -115,7 +115,7 @@ class Services:
         ``newsbot run`` starts polling first and warms the index in the background.
         """
         if self._index is None:
-            from storage.story_index import StoryIndex
+            from services.story_index import StoryIndex
 
             self._index = StoryIndex(self.sessions)
         return self._index
