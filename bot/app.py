@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -69,6 +71,9 @@ from handlers.start import (
     on_unknown_command,
 )
 from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
+from services.rates import Rates
+from services.stats import Stats
+from services.stories import Stories
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
@@ -144,6 +149,17 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
     ]
 
 
+def _start_reads(
+    services: Services, sessions: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """Hang the read-side services (rates, stories, store figures) on ``services``."""
+    # They read the clock at each call: tests pin ``bot_data.clock`` after start-up.
+    zone = ZoneInfo(settings.timezone)
+    services.rates = Rates(sessions, lambda: services.clock(), zone)
+    services.stories = Stories(sessions)
+    services.stats = Stats(sessions, lambda: services.clock())
+
+
 class _Lifecycle:
     """Opens the store and the shared limits when the Application starts; closes them when
     it stops."""
@@ -164,6 +180,7 @@ class _Lifecycle:
         app.bot_data.admin_ids = frozenset(self.settings.admin_ids)
         if self.settings.fetch_sources:
             app.bot_data.fetch_now = AdminFetch(self.settings, app.bot_data)
+        _start_reads(app.bot_data, sessions, self.settings)
         await set_command_menus(app.bot)
 
     async def post_shutdown(self, app: BotApplication) -> None:

@@ -6,7 +6,6 @@ the bot fills ``Services`` in ``post_init`` once the store is open.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
@@ -17,17 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from core.schedule_words import zone_from_name
-from core.types import RateQuote
 from handlers.fetch_report import FetchNow
+from services.rates import Rates
+from services.stats import Stats
+from services.stories import Stories
 from storage.chats import ChatPrefs
-from storage.rates import list_current_rates
 
 if TYPE_CHECKING:
     from services.story_index import StoryIndex
 
-# Official rates change a few times a day; re-reading them for every /rates or conversion
-# would make the database the bottleneck of the bot. A new figure shows within this time.
-RATES_TTL_SECONDS = 60.0
 # A chat's language and time zone are kept in memory (written through by /lang and
 # /settings) and read again after this long, so a change made by another instance of the
 # bot on the same database shows here within five minutes.
@@ -41,6 +38,11 @@ class ServicesNotStarted(RuntimeError):
 class Services:
     """Long-lived services every handler uses, built once per Application."""
 
+    # Built in post_init (bot.app) once the store is open.
+    rates: Rates
+    stories: Stories
+    stats: Stats
+
     def __init__(self) -> None:
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._index: StoryIndex | None = None
@@ -49,9 +51,6 @@ class Services:
         # Injected so tests can pin "today" (stale rates, chart ranges).
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.prefs_ttl = PREFS_TTL_SECONDS
-        self._rates: dict[str, RateQuote] | None = None
-        self._rates_read_at = 0.0
-        self._rates_lock = asyncio.Lock()
         # ADMIN_IDS: who may use /stats and /fetch (nobody when empty).
         self.admin_ids: frozenset[int] = frozenset()
         # One fetch pass now, for /fetch; None when the bot runs without live sources.
@@ -75,30 +74,6 @@ class Services:
         """Forget the store (its engine is disposed of by whoever opened it)."""
         self._sessions = None
         self._index = None
-        self._rates = None
-
-    async def current_rates(self) -> dict[str, RateQuote]:
-        """The current rate of every stored currency (``core.authority``), at most a minute old.
-
-        "Today" is the bot's default time zone's: a figure published in advance for
-        tomorrow becomes current when that day starts there.
-        """
-        if self._rates is None or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS:
-            async with self._rates_lock:
-                # Another update may have read them while this one waited for the lock.
-                if (
-                    self._rates is None
-                    or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS
-                ):
-                    today = self.today(ZoneInfo(self.default_timezone))
-                    async with self.sessions() as session:
-                        self._rates = await list_current_rates(session, today)
-                    self._rates_read_at = time.monotonic()
-        return self._rates
-
-    def forget_rates(self) -> None:
-        """Read the rates from the store again on next use (after new rates were stored)."""
-        self._rates = None
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:

@@ -16,7 +16,6 @@ from services.topics import (
     unfollow_id,
     unfollow_number,
 )
-from storage.topics import get_stories
 from views.follow import (
     render_follow_problem,
     render_followed,
@@ -89,8 +88,7 @@ async def on_more_like_this(update: Update, context: BotContext) -> None:
     if fields is None:
         return
     story_id = int(fields[1])
-    async with context.bot_data.sessions() as session:
-        story = (await get_stories(session, [story_id])).get(story_id)
+    story = await context.bot_data.stories.get(story_id)
     if story is None:
         await reply_html(update, context, escape(_("That story is no longer stored.")))
         return
