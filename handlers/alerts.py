@@ -75,11 +75,10 @@ async def answer_alert_request(update: Update, context: BotContext, request: Ale
         request,
         now=context.bot_data.clock(),
         today=context.bot_data.today(chat_zone(context)),
+        # The alert speaks without an update to read the language from: keep today's.
+        also=lambda session: keep_reply_language(session, context, chat.id),
     )
     if isinstance(outcome, AlertSet):
-        # The alert speaks without an update to read the language from: keep today's.
-        async with context.bot_data.sessions() as session, session.begin():
-            await keep_reply_language(session, context, chat.id)
         text = render_alert_set(outcome)
     elif isinstance(outcome, TooManyAlerts):
         text = render_too_many(outcome)

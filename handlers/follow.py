@@ -38,14 +38,16 @@ async def cmd_follow(update: Update, context: BotContext) -> None:
     words = command_args(message.text)
     try:
         result = await follow_topic(
-            context.bot_data.sessions, chat.id, words, context.bot_data.clock()
+            context.bot_data.sessions,
+            chat.id,
+            words,
+            context.bot_data.clock(),
+            # Notices come without an update to read the language from: keep this one.
+            also=lambda session: keep_reply_language(session, context, chat.id),
         )
     except FollowProblem as problem:
         await reply_html(update, context, render_follow_problem(problem, words))
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        # Notices come without an update to read the language from: keep this one.
-        await keep_reply_language(session, context, chat.id)
     await reply_html(update, context, render_followed(result))
 
 

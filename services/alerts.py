@@ -6,6 +6,7 @@ The pair's rate is the one ``/convert`` shows: both legs from ``list_current_rat
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -98,6 +99,7 @@ async def set_alert(
     *,
     now: datetime,
     today: date,
+    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
 ) -> SetOutcome:
     """Store an alert for a chat after the checks: at most ``MAX_ALERTS_PER_CHAT``, a
     stored rate for both currencies, a level within ``MAX_DISTANCE`` of the rate.
@@ -105,6 +107,9 @@ async def set_alert(
     A request without a direction takes the side the level lies on. The alert starts
     disarmed when the rate is already past the level, and has seen every rate stored up
     to ``today`` (so only later-dated rates are checked against it).
+
+    ``also`` runs in the same transaction once the alert is stored (the bot keeps the
+    chat's reply language this way).
     """
     async with sessions() as session, session.begin():
         await lock_chat(session, chat_id, chat_kind)
@@ -136,6 +141,8 @@ async def set_alert(
             ),
             now,
         )
+        if also is not None:
+            await also(session)
     return AlertSet(alert, current, count + 1)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -101,9 +102,14 @@ def _broad_count(topic: Topic, stories: list[StoryToMatch]) -> int:
 
 
 async def follow_topic(
-    sessions: async_sessionmaker[AsyncSession], chat_id: int, text: str, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    chat_id: int,
+    text: str,
+    now: datetime,
+    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
 ) -> Followed:
-    """Follow ``text`` ("Rogun", "gas prices kz") in the chat.
+    """Follow ``text`` ("Rogun", "gas prices kz") in the chat; ``also`` runs in the same
+    transaction once the topic is stored (the bot keeps the chat's reply language this way).
 
     Raises:
         FollowProblem: the words are empty, only stop words, too long, the chat follows
@@ -140,6 +146,8 @@ async def follow_topic(
         following = await list_chat_topics(session, chat_id)
         if len(following) > MAX_TOPICS:  # another /follow of the chat won the race
             raise FollowProblem("too_many")  # leaving the block rolls this one back
+        if also is not None:
+            await also(session)
     number = next(n for n, t in enumerate(following, start=1) if t.id == stored.id)
     return Followed(stored, number, new)
 
