@@ -71,9 +71,11 @@ from handlers.start import (
     on_unknown_command,
 )
 from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
+from services.alerts import ChatAlerts
 from services.rates import Rates
 from services.stats import Stats
 from services.stories import Stories
+from services.topics import ChatTopics
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
@@ -149,15 +151,17 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
     ]
 
 
-def _start_reads(
+def _start_services(
     services: Services, sessions: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
-    """Hang the read-side services (rates, stories, store figures) on ``services``."""
+    """Hang the services of rates, stories, store figures, alerts and topics on ``services``."""
     # They read the clock at each call: tests pin ``bot_data.clock`` after start-up.
     zone = ZoneInfo(settings.timezone)
     services.rates = Rates(sessions, lambda: services.clock(), zone)
     services.stories = Stories(sessions)
     services.stats = Stats(sessions, lambda: services.clock())
+    services.alerts = ChatAlerts(sessions, lambda: services.clock())
+    services.topics = ChatTopics(sessions, lambda: services.clock())
 
 
 class _Lifecycle:
@@ -180,7 +184,7 @@ class _Lifecycle:
         app.bot_data.admin_ids = frozenset(self.settings.admin_ids)
         if self.settings.fetch_sources:
             app.bot_data.fetch_now = AdminFetch(self.settings, app.bot_data)
-        _start_reads(app.bot_data, sessions, self.settings)
+        _start_services(app.bot_data, sessions, self.settings)
         await set_command_menus(app.bot)
 
     async def post_shutdown(self, app: BotApplication) -> None:

@@ -17,9 +17,11 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from core.schedule_words import zone_from_name
 from handlers.fetch_report import FetchNow
+from services.alerts import ChatAlerts
 from services.rates import Rates
 from services.stats import Stats
 from services.stories import Stories
+from services.topics import ChatTopics
 from storage.chats import ChatPrefs
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ class Services:
     rates: Rates
     stories: Stories
     stats: Stats
+    alerts: ChatAlerts
+    topics: ChatTopics
 
     def __init__(self) -> None:
         self._sessions: async_sessionmaker[AsyncSession] | None = None

@@ -180,3 +180,38 @@ async def delete_by_id(
         if chosen is None or not await delete_alert(session, chat_id, alert_id):
             return None
         return chosen
+
+
+class ChatAlerts:
+    """The functions above on the open store, for the bot's handlers (``bot_data.alerts``)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def set(
+        self,
+        chat_id: int,
+        chat_kind: str,
+        request: AlertRequest,
+        today: date,
+        also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> SetOutcome:
+        """``set_alert`` now, by the injected clock."""
+        return await set_alert(
+            self._sessions, chat_id, chat_kind, request, now=self._clock(), today=today, also=also
+        )
+
+    async def of_chat(self, chat_id: int) -> list[Alert]:
+        """``list_alerts``."""
+        return await list_alerts(self._sessions, chat_id)
+
+    async def delete_numbered(self, chat_id: int, number: int) -> Alert | None:
+        """``delete_numbered``."""
+        return await delete_numbered(self._sessions, chat_id, number)
+
+    async def delete_by_id(self, chat_id: int, alert_id: int) -> Alert | None:
+        """``delete_by_id``."""
+        return await delete_by_id(self._sessions, chat_id, alert_id)

@@ -179,6 +179,38 @@ async def unfollow_id(
         return await delete_topic(session, chat_id, topic_id)
 
 
+class ChatTopics:
+    """Following, listing and stopping topics on the open store, for the bot's handlers
+    (``bot_data.topics``)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def follow(
+        self,
+        chat_id: int,
+        text: str,
+        also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> Followed:
+        """``follow_topic`` now, by the injected clock (raises ``FollowProblem``)."""
+        return await follow_topic(self._sessions, chat_id, text, self._clock(), also)
+
+    async def of_chat(self, chat_id: int) -> list[FollowedTopic]:
+        """``chat_topics``."""
+        return await chat_topics(self._sessions, chat_id)
+
+    async def unfollow_number(self, chat_id: int, number: int) -> FollowedTopic | None:
+        """``unfollow_number``."""
+        return await unfollow_number(self._sessions, chat_id, number)
+
+    async def unfollow_id(self, chat_id: int, topic_id: int) -> FollowedTopic | None:
+        """``unfollow_id``."""
+        return await unfollow_id(self._sessions, chat_id, topic_id)
+
+
 class TopicMatcher:
     """Matches stories stored since the last pass against every active topic.
 
