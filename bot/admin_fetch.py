@@ -70,5 +70,5 @@ class AdminFetch:
         for report in reports:
             FETCHES.labels(source=report.name, outcome=report.outcome).inc()
         # New rates show in /rates at once rather than after the cache's minute.
-        self._services.forget_rates()
+        self._services.rates.forget()
         return FetchNowResult(FetchStatus.DONE, tuple(to_outcome(r) for r in reports))

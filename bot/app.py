@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -69,8 +71,13 @@ from handlers.start import (
     on_unknown_command,
 )
 from handlers.subscribe import cmd_subscribe, cmd_unsubscribe
+from services.alerts import ChatAlerts
 from services.chats import ChatService
+from services.rates import Rates
+from services.stats import Stats
+from services.stories import Stories
 from services.subscriptions import SubscriptionService
+from services.topics import ChatTopics
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
@@ -146,6 +153,24 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
     ]
 
 
+def _start_services(
+    services: Services, sessions: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """Hang the services on ``services``: chats, subscriptions, rates, stories, store
+    figures, alerts and topics."""
+    # They read the clock at each call: tests pin ``bot_data.clock`` after start-up.
+    zone = ZoneInfo(settings.timezone)
+    services.chats = ChatService(sessions, lambda: services.clock())
+    services.subscriptions = SubscriptionService(
+        sessions, lambda: services.clock(), services.chats
+    )
+    services.rates = Rates(sessions, lambda: services.clock(), zone)
+    services.stories = Stories(sessions)
+    services.stats = Stats(sessions, lambda: services.clock())
+    services.alerts = ChatAlerts(sessions, lambda: services.clock())
+    services.topics = ChatTopics(sessions, lambda: services.clock())
+
+
 class _Lifecycle:
     """Opens the store and the shared limits when the Application starts; closes them when
     it stops."""
@@ -161,17 +186,12 @@ class _Lifecycle:
             default_language=self.settings.default_language,
             default_timezone=self.settings.timezone,
         )
-        services = app.bot_data
-        # The services read the clock at each call: tests pin ``bot_data.clock`` later.
-        services.chats = ChatService(sessions, lambda: services.clock())
-        services.subscriptions = SubscriptionService(
-            sessions, lambda: services.clock(), services.chats
-        )
         limits = await self.stack.enter_async_context(open_limits(self.settings, sessions))
         use_limits(app, limits)
         app.bot_data.admin_ids = frozenset(self.settings.admin_ids)
         if self.settings.fetch_sources:
             app.bot_data.fetch_now = AdminFetch(self.settings, app.bot_data)
+        _start_services(app.bot_data, sessions, self.settings)
         await set_command_menus(app.bot)
 
     async def post_shutdown(self, app: BotApplication) -> None:

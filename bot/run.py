@@ -44,7 +44,7 @@ async def _warm_index(app: BotApplication) -> None:
     """Index the stored stories right after start, not on the first question."""
     # The search engine's modules (numpy under them) take a while to import: in a worker
     # thread, the event loop meanwhile sends the first getUpdates and answers updates.
-    await asyncio.to_thread(importlib.import_module, "storage.story_index")
+    await asyncio.to_thread(importlib.import_module, "services.story_index")
     added = await app.bot_data.index.refresh()
     log.info("search index ready: %d stories", added)
 

@@ -14,7 +14,7 @@ from bot.cli_commands import CommandError
 from bot.settings import Settings
 from bot.store import open_store
 from core.types import SearchHit
-from storage.story_index import StoryIndex
+from services.story_index import StoryIndex
 from views.cli_text import story_json
 
 SEARCH_EXAMPLE: Final = 'e.g. newsbot search "will kazakhstan double its milk output?"'

@@ -34,7 +34,7 @@ from handlers.outcome import CANCELLED, ERROR, close_record, command_of, mark_er
 
 if TYPE_CHECKING:
     from bot.limits import SharedLimits
-    from storage.story_index import StoryIndex
+    from services.story_index import StoryIndex
 
 log = logging.getLogger("newsbot.updates")
 

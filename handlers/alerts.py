@@ -16,17 +16,7 @@ from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
 from handlers.reply import command_args, pressed_button, reply_html
 from handlers.subscribe import keep_reply_language, refuse_in_group
-from services.alerts import (
-    AlertSet,
-    LevelTooFar,
-    NoPairRate,
-    TooManyAlerts,
-    delete_by_id,
-    delete_numbered,
-    list_alerts,
-    pair_rate,
-    set_alert,
-)
+from services.alerts import AlertSet, LevelTooFar, NoPairRate, TooManyAlerts, pair_rate
 from views.alerts import (
     alert_list_markup,
     alert_usage,
@@ -68,18 +58,15 @@ async def answer_alert_request(update: Update, context: BotContext, request: Ale
     chat = update.effective_chat
     if chat is None or await refuse_in_group(update, context):
         return
-    outcome = await set_alert(
-        context.bot_data.sessions,
+    outcome = await context.bot_data.alerts.set(
         chat.id,
         chat.type,
         request,
-        now=context.bot_data.clock(),
-        today=context.bot_data.today(chat_zone(context)),
+        context.bot_data.today(chat_zone(context)),
+        # The alert speaks without an update to read the language from: keep today's.
+        also=lambda session: keep_reply_language(session, context, chat.id),
     )
     if isinstance(outcome, AlertSet):
-        # The alert speaks without an update to read the language from: keep today's.
-        async with context.bot_data.sessions() as session, session.begin():
-            await keep_reply_language(session, context, chat.id)
         text = render_alert_set(outcome)
     elif isinstance(outcome, TooManyAlerts):
         text = render_too_many(outcome)
@@ -98,7 +85,7 @@ async def _remove(update: Update, context: BotContext, number: int | None) -> No
         return
     if chat is None or await refuse_in_group(update, context):
         return
-    deleted = await delete_numbered(context.bot_data.sessions, chat.id, number)
+    deleted = await context.bot_data.alerts.delete_numbered(chat.id, number)
     await reply_html(update, context, render_deleted(deleted))
 
 
@@ -107,7 +94,7 @@ async def cmd_alerts(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    alerts = await list_alerts(context.bot_data.sessions, chat.id)
+    alerts = await context.bot_data.alerts.of_chat(chat.id)
     current = await current_rates(context) if alerts else {}
     rates: dict[int, Conversion] = {}
     for alert in alerts:
@@ -123,7 +110,7 @@ async def on_alert_delete_button(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if fields is None or chat is None or await refuse_in_group(update, context):
         return
-    deleted = await delete_by_id(context.bot_data.sessions, chat.id, int(fields[2]))
+    deleted = await context.bot_data.alerts.delete_by_id(chat.id, int(fields[2]))
     await reply_html(update, context, render_deleted(deleted))
 
 

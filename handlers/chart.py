@@ -6,7 +6,6 @@ The chart is one series: the figures of the source ``/rates`` shows for the curr
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Literal
 
 from babel.lists import format_list
@@ -17,7 +16,6 @@ from core.money import find_currency
 from handlers.context import BotContext, chat_zone
 from handlers.reply import command_args, pressed_button, reply_html, reply_photo
 from locales import _, current_language, ngettext
-from storage.rates import list_daily_rates
 from views.chart import MIN_POINTS, render_rate_chart
 from views.formatting import (
     axis_day_labeller,
@@ -77,10 +75,7 @@ def parse_chart_args(text: str) -> tuple[str, str] | None:
 
 async def answer_chart(update: Update, context: BotContext, currency: str, period: str) -> None:
     """Send the chart of ``currency`` over ``period``, or say why there is none."""
-    today = context.bot_data.today(chat_zone(context))
-    since = today - timedelta(days=PERIODS[period])
-    async with context.bot_data.sessions() as session:
-        quotes = await list_daily_rates(session, currency, since, today)
+    quotes = await context.bot_data.rates.daily(currency, PERIODS[period], chat_zone(context))
     if len(quotes) < MIN_POINTS:
         text = ngettext(
             "Only {count} day of {currency} rates is stored for {period}; "

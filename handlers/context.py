@@ -6,8 +6,6 @@ the bot fills ``Services`` in ``post_init`` once the store is open.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -17,18 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from core.schedule_words import zone_from_name
-from core.types import RateQuote
 from handlers.fetch_report import FetchNow
+from services.alerts import ChatAlerts
 from services.chats import ChatMemory, ChatService
+from services.rates import Rates
+from services.stats import Stats
+from services.stories import Stories
 from services.subscriptions import SubscriptionService
-from storage.rates import list_current_rates
+from services.topics import ChatTopics
 
 if TYPE_CHECKING:
-    from storage.story_index import StoryIndex
-
-# Official rates change a few times a day; re-reading them for every /rates or conversion
-# would make the database the bottleneck of the bot. A new figure shows within this time.
-RATES_TTL_SECONDS = 60.0
+    from services.story_index import StoryIndex
 
 
 class ServicesNotStarted(RuntimeError):
@@ -41,6 +38,11 @@ class Services:
     # Built in post_init (bot.app) once the store is open.
     chats: ChatService
     subscriptions: SubscriptionService
+    rates: Rates
+    stories: Stories
+    stats: Stats
+    alerts: ChatAlerts
+    topics: ChatTopics
 
     def __init__(self) -> None:
         self._sessions: async_sessionmaker[AsyncSession] | None = None
@@ -49,9 +51,6 @@ class Services:
         self.default_timezone = "UTC"
         # Injected so tests can pin "today" (stale rates, chart ranges).
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-        self._rates: dict[str, RateQuote] | None = None
-        self._rates_read_at = 0.0
-        self._rates_lock = asyncio.Lock()
         # ADMIN_IDS: who may use /stats and /fetch (nobody when empty).
         self.admin_ids: frozenset[int] = frozenset()
         # One fetch pass now, for /fetch; None when the bot runs without live sources.
@@ -75,30 +74,6 @@ class Services:
         """Forget the store (its engine is disposed of by whoever opened it)."""
         self._sessions = None
         self._index = None
-        self._rates = None
-
-    async def current_rates(self) -> dict[str, RateQuote]:
-        """The current rate of every stored currency (``core.authority``), at most a minute old.
-
-        "Today" is the bot's default time zone's: a figure published in advance for
-        tomorrow becomes current when that day starts there.
-        """
-        if self._rates is None or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS:
-            async with self._rates_lock:
-                # Another update may have read them while this one waited for the lock.
-                if (
-                    self._rates is None
-                    or time.monotonic() - self._rates_read_at > RATES_TTL_SECONDS
-                ):
-                    today = self.today(ZoneInfo(self.default_timezone))
-                    async with self.sessions() as session:
-                        self._rates = await list_current_rates(session, today)
-                    self._rates_read_at = time.monotonic()
-        return self._rates
-
-    def forget_rates(self) -> None:
-        """Read the rates from the store again on next use (after new rates were stored)."""
-        self._rates = None
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -115,7 +90,7 @@ class Services:
         ``newsbot run`` starts polling first and warms the index in the background.
         """
         if self._index is None:
-            from storage.story_index import StoryIndex
+            from services.story_index import StoryIndex
 
             self._index = StoryIndex(self.sessions)
         return self._index

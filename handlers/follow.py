@@ -9,14 +9,7 @@ from handlers.news import answer_question
 from handlers.reply import command_args, pressed_button, reply_html
 from handlers.subscribe import keep_reply_language, refuse_in_group
 from locales import _
-from services.topics import (
-    FollowProblem,
-    chat_topics,
-    follow_topic,
-    unfollow_id,
-    unfollow_number,
-)
-from storage.topics import get_stories
+from services.topics import FollowProblem
 from views.follow import (
     render_follow_problem,
     render_followed,
@@ -38,15 +31,15 @@ async def cmd_follow(update: Update, context: BotContext) -> None:
         return
     words = command_args(message.text)
     try:
-        result = await follow_topic(
-            context.bot_data.sessions, chat.id, words, context.bot_data.clock()
+        result = await context.bot_data.topics.follow(
+            chat.id,
+            words,
+            # Notices come without an update to read the language from: keep this one.
+            also=lambda session: keep_reply_language(session, context, chat.id),
         )
     except FollowProblem as problem:
         await reply_html(update, context, render_follow_problem(problem, words))
         return
-    async with context.bot_data.sessions() as session, session.begin():
-        # Notices come without an update to read the language from: keep this one.
-        await keep_reply_language(session, context, chat.id)
     await reply_html(update, context, render_followed(result))
 
 
@@ -55,7 +48,7 @@ async def cmd_following(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    html, markup = render_following(await chat_topics(context.bot_data.sessions, chat.id))
+    html, markup = render_following(await context.bot_data.topics.of_chat(chat.id))
     await reply_html(update, context, html, markup)
 
 
@@ -69,7 +62,7 @@ async def cmd_unfollow(update: Update, context: BotContext) -> None:
         await reply_html(update, context, escape(unfollow_usage()))
         return
     number = int(text)
-    stopped = await unfollow_number(context.bot_data.sessions, chat.id, number)
+    stopped = await context.bot_data.topics.unfollow_number(chat.id, number)
     await reply_html(update, context, render_unfollowed(stopped, number))
 
 
@@ -79,7 +72,7 @@ async def on_stop_button(update: Update, context: BotContext) -> None:
     fields = await pressed_button(update)
     if fields is None or chat is None or await refuse_in_group(update, context):
         return
-    stopped = await unfollow_id(context.bot_data.sessions, chat.id, int(fields[1]))
+    stopped = await context.bot_data.topics.unfollow_id(chat.id, int(fields[1]))
     await reply_html(update, context, render_unfollowed(stopped))
 
 
@@ -89,8 +82,7 @@ async def on_more_like_this(update: Update, context: BotContext) -> None:
     if fields is None:
         return
     story_id = int(fields[1])
-    async with context.bot_data.sessions() as session:
-        story = (await get_stories(session, [story_id])).get(story_id)
+    story = await context.bot_data.stories.get(story_id)
     if story is None:
         await reply_html(update, context, escape(_("That story is no longer stored.")))
         return

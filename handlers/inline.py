@@ -13,7 +13,6 @@ from core.types import Story
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
 from handlers.rate_answer import rate_conversions
-from storage.stories import list_latest_stories
 from views.formatting import exact
 from views.money import (
     format_cross_rate,
@@ -94,8 +93,7 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
         hits = await context.bot_data.index.search(text, limit=STORY_RESULTS)
         results = [_story_result(hit.story, context) for hit in hits]
     else:
-        async with context.bot_data.sessions() as session:
-            stories = await list_latest_stories(session, limit=STORY_RESULTS)
+        stories = await context.bot_data.stories.latest(STORY_RESULTS)
         results = [_story_result(story, context) for story in stories]
     # Personal: Telegram caches answers per query text, and ours are in the asker's language
     # (words, number and date formats), so one person's cache must not reach another.

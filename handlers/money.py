@@ -31,7 +31,7 @@ CHART_BUTTONS = 5
 
 async def current_rates(context: BotContext) -> dict[str, RateQuote]:
     """The authoritative current quote of every stored currency (cached for a minute)."""
-    return await context.bot_data.current_rates()
+    return await context.bot_data.rates.current()
 
 
 @lru_cache(maxsize=256)

@@ -8,7 +8,6 @@ from core.types import Story
 from handlers.context import BotContext, chat_zone
 from handlers.reply import command_args, edit_html, pressed_button, reply_html
 from locales import _
-from storage.stories import list_latest_stories
 from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_search_results, render_story_list
@@ -24,11 +23,8 @@ async def latest_page(
     context: BotContext, offset: int, country: str | None
 ) -> tuple[list[Story], bool]:
     """One page of the newest stories (about ``country`` when given), and whether more follow."""
-    async with context.bot_data.sessions() as session:
-        stories = await list_latest_stories(
-            session, country=country, limit=PAGE_SIZE + 1, offset=offset
-        )
-    return stories[:PAGE_SIZE], len(stories) > PAGE_SIZE
+    page = await context.bot_data.stories.page(offset, PAGE_SIZE, country)
+    return page.stories, page.more
 
 
 def _page_markup(offset: int, more: bool, country: str | None) -> InlineKeyboardMarkup | None:

@@ -21,7 +21,7 @@ from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from handlers.reply import command_args, reply_html
 from handlers.start import on_unknown_command
 from locales import _, current_language
-from storage.stats import StoreStats, TopCounts, get_store_stats
+from storage.stats import StoreStats, TopCounts
 from views.formatting import babel_locale, day, number
 from views.rejections import rejection_line
 from views.telegram_html import escape
@@ -70,8 +70,7 @@ async def cmd_stats(update: Update, context: BotContext) -> None:
     if await _refused(update, context) or await _bad_args(update, context, "/stats"):
         return
     services = context.bot_data
-    async with services.sessions() as session:
-        stats = await get_store_stats(session, services.clock() - ERRORS_WINDOW, top=TOP_GROUPS)
+    stats = await services.stats.read(ERRORS_WINDOW, TOP_GROUPS)
     await reply_html(update, context, render_stats(stats, services.today(chat_zone(context))))
 
 

@@ -6,6 +6,7 @@ The pair's rate is the one ``/convert`` shows: both legs from ``list_current_rat
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -98,6 +99,7 @@ async def set_alert(
     *,
     now: datetime,
     today: date,
+    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
 ) -> SetOutcome:
     """Store an alert for a chat after the checks: at most ``MAX_ALERTS_PER_CHAT``, a
     stored rate for both currencies, a level within ``MAX_DISTANCE`` of the rate.
@@ -105,6 +107,9 @@ async def set_alert(
     A request without a direction takes the side the level lies on. The alert starts
     disarmed when the rate is already past the level, and has seen every rate stored up
     to ``today`` (so only later-dated rates are checked against it).
+
+    ``also`` runs in the same transaction once the alert is stored (the bot keeps the
+    chat's reply language this way).
     """
     async with sessions() as session, session.begin():
         await lock_chat(session, chat_id, chat_kind)
@@ -136,6 +141,8 @@ async def set_alert(
             ),
             now,
         )
+        if also is not None:
+            await also(session)
     return AlertSet(alert, current, count + 1)
 
 
@@ -173,3 +180,38 @@ async def delete_by_id(
         if chosen is None or not await delete_alert(session, chat_id, alert_id):
             return None
         return chosen
+
+
+class ChatAlerts:
+    """The functions above on the open store, for the bot's handlers (``bot_data.alerts``)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def set(
+        self,
+        chat_id: int,
+        chat_kind: str,
+        request: AlertRequest,
+        today: date,
+        also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> SetOutcome:
+        """``set_alert`` now, by the injected clock."""
+        return await set_alert(
+            self._sessions, chat_id, chat_kind, request, now=self._clock(), today=today, also=also
+        )
+
+    async def of_chat(self, chat_id: int) -> list[Alert]:
+        """``list_alerts``."""
+        return await list_alerts(self._sessions, chat_id)
+
+    async def delete_numbered(self, chat_id: int, number: int) -> Alert | None:
+        """``delete_numbered``."""
+        return await delete_numbered(self._sessions, chat_id, number)
+
+    async def delete_by_id(self, chat_id: int, alert_id: int) -> Alert | None:
+        """``delete_by_id``."""
+        return await delete_by_id(self._sessions, chat_id, alert_id)

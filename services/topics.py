@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -101,9 +102,14 @@ def _broad_count(topic: Topic, stories: list[StoryToMatch]) -> int:
 
 
 async def follow_topic(
-    sessions: async_sessionmaker[AsyncSession], chat_id: int, text: str, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    chat_id: int,
+    text: str,
+    now: datetime,
+    also: Callable[[AsyncSession], Awaitable[None]] | None = None,
 ) -> Followed:
-    """Follow ``text`` ("Rogun", "gas prices kz") in the chat.
+    """Follow ``text`` ("Rogun", "gas prices kz") in the chat; ``also`` runs in the same
+    transaction once the topic is stored (the bot keeps the chat's reply language this way).
 
     Raises:
         FollowProblem: the words are empty, only stop words, too long, the chat follows
@@ -140,6 +146,8 @@ async def follow_topic(
         following = await list_chat_topics(session, chat_id)
         if len(following) > MAX_TOPICS:  # another /follow of the chat won the race
             raise FollowProblem("too_many")  # leaving the block rolls this one back
+        if also is not None:
+            await also(session)
     number = next(n for n, t in enumerate(following, start=1) if t.id == stored.id)
     return Followed(stored, number, new)
 
@@ -169,6 +177,38 @@ async def unfollow_id(
     """Stop the chat's topic with this id (a button's); None when it has no such topic."""
     async with sessions() as session, session.begin():
         return await delete_topic(session, chat_id, topic_id)
+
+
+class ChatTopics:
+    """Following, listing and stopping topics on the open store, for the bot's handlers
+    (``bot_data.topics``)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def follow(
+        self,
+        chat_id: int,
+        text: str,
+        also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> Followed:
+        """``follow_topic`` now, by the injected clock (raises ``FollowProblem``)."""
+        return await follow_topic(self._sessions, chat_id, text, self._clock(), also)
+
+    async def of_chat(self, chat_id: int) -> list[FollowedTopic]:
+        """``chat_topics``."""
+        return await chat_topics(self._sessions, chat_id)
+
+    async def unfollow_number(self, chat_id: int, number: int) -> FollowedTopic | None:
+        """``unfollow_number``."""
+        return await unfollow_number(self._sessions, chat_id, number)
+
+    async def unfollow_id(self, chat_id: int, topic_id: int) -> FollowedTopic | None:
+        """``unfollow_id``."""
+        return await unfollow_id(self._sessions, chat_id, topic_id)
 
 
 class TopicMatcher:

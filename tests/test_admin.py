@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.context
+import services.rates
 from bot.metrics import REGISTRY
 from bot_api_emulator.chats import ChatDriver
 from core.types import RateQuote
@@ -124,7 +124,7 @@ async def test_stats_of_an_empty_store_and_a_handler_failure_showing_up(
     async def broken(*_args: object) -> object:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handlers.context, "list_current_rates", broken)
+    monkeypatch.setattr(services.rates, "list_current_rates", broken)
     other = admin.emu.private_chat(admin.emu.user(2002, first_name="Timur"))
     assert only(await other.send("/rates")).text.startswith("Sorry, something went wrong")
     monkeypatch.undo()
@@ -255,7 +255,7 @@ async def test_fetch_runs_a_real_pass_and_stores_stories_and_rates(
     settings: dict[str, object] = {"admin_ids": (ADMIN,), "sources_file": file}
     before = _fetches("valley", "new"), _fetches("blocked", "failed")
     async with running_bot(database_url, sessions, demo=False, settings=settings) as bench:
-        assert await bench.app.bot_data.current_rates() == {}  # read (and kept) before
+        assert await bench.app.bot_data.rates.current() == {}  # read (and kept) before
         reply = only(await bench.chat.send("/fetch"))
         lines = reply.text.splitlines()
         assert lines[0] == "Sources fetched: 3; new: 2, not modified: 0, failed: 1"
@@ -268,7 +268,7 @@ async def test_fetch_runs_a_real_pass_and_stores_stories_and_rates(
         assert stories and f"stories +{stories}," in lines[1]
         assert rates and f"rates +{rates}," in lines[2]
         # The rates' cache was dropped: the new figures count at once.
-        assert "KZT" in await bench.app.bot_data.current_rates()
+        assert "KZT" in await bench.app.bot_data.rates.current()
         again = only(await bench.chat.send("/fetch")).text.splitlines()
         assert "⏸ valley (feed): not modified" in again
     assert (_fetches("valley", "new"), _fetches("blocked", "failed")) == (

@@ -8,7 +8,7 @@ import pytest
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
-import handlers.context
+import services.rates
 from handlers.context import BotContext
 from handlers.reply import reply_html
 from storage.chats import get_chat
@@ -78,7 +78,7 @@ async def test_a_crashing_handler_is_logged_and_apologised_for(
     async def broken(*_args: object) -> object:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handlers.context, "list_current_rates", broken)
+    monkeypatch.setattr(services.rates, "list_current_rates", broken)
     with caplog.at_level(logging.ERROR):
         reply = only(await bench.chat.send("/rates kzt"))
     assert reply.text.startswith("Sorry, something went wrong")

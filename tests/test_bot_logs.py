@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.news
+import services.stories
 from bot_api_emulator import BotApiEmulator
 from bot_api_emulator.http import serve_http
 from tests.bot_bench import BOT, running_bot
@@ -47,7 +47,7 @@ async def test_a_full_run_logs_no_token_even_at_debug(
         await bench.chat.inline("milk")
         bench.emu.fail_next("sendMessage", error_code=429, retry_after=1)
         assert await bench.chat.send("/help")
-        monkeypatch.setattr(handlers.news, "list_latest_stories", leaky)
+        monkeypatch.setattr(services.stories, "list_latest_stories", leaky)
         reply = await bench.chat.send("/news")
         assert reply and reply[0].text.startswith("Sorry")
         logging.getLogger("test").info("token in a message: %s", TOKEN)

@@ -50,7 +50,7 @@ async def store_bank_files(bench: Bench, *files: tuple[str, str]) -> None:
         for kind, name in files:
             await add_rates(session, parse_bank(kind, (RATES / name).read_bytes()))
         await session.commit()
-    bench.app.bot_data.forget_rates()
+    bench.app.bot_data.rates.forget()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from telegram import Update
 import handlers.context
 import handlers.start
 import services.chats
+import services.rates
 from bot_api_emulator.updates import callback_query_json
 from handlers.context import Services
 from handlers.errors import error_labels, error_place, record_failure
@@ -138,7 +139,7 @@ async def test_a_crashing_command_is_recorded_with_its_class_and_command(
     async def broken(*_args: object) -> object:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handlers.context, "list_current_rates", broken)
+    monkeypatch.setattr(services.rates, "list_current_rates", broken)
     reply = only(await bench.chat.send("/rates kzt uzs"))
     assert reply.text.startswith("Sorry, something went wrong")
     assert await _events(bench.sessions) == [("RuntimeError", "/rates")]
@@ -165,7 +166,7 @@ async def test_the_apology_goes_out_when_recording_fails_too(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("store gone")
 
-    monkeypatch.setattr(handlers.context, "list_current_rates", broken)
+    monkeypatch.setattr(services.rates, "list_current_rates", broken)
     monkeypatch.setattr(services.chats, "add_error_event", broken)
     with caplog.at_level(logging.WARNING, logger="handlers.errors"):
         reply = only(await bench.chat.send("/rates"))

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.context
+import services.rates
 from bot.metrics import REGISTRY
 from bot.retry import REPLY_METHODS
 from handlers.flood import FloodLimiter
@@ -107,8 +107,8 @@ async def test_errors_are_counted_by_kind_and_place(
     async def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handlers.context, "list_current_rates", broken)
-    bench.app.bot_data.forget_rates()
+    monkeypatch.setattr(services.rates, "list_current_rates", broken)
+    bench.app.bot_data.rates.forget()
     assert only(await bench.chat.send("/rates")).text.startswith("Sorry")
     monkeypatch.undo()
     bench.emu.fail_next("sendMessage", error_code=400, description="Bad Request: can't parse")

@@ -32,7 +32,7 @@ async def _store(sessions: async_sessionmaker[AsyncSession], *quotes: RateQuote)
 
 def _pin(bench: Bench, day: date) -> None:
     bench.app.bot_data.clock = lambda: datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
-    bench.app.bot_data.forget_rates()
+    bench.app.bot_data.rates.forget()
 
 
 async def test_real_bank_rates_take_the_demo_off_every_screen(bench: Bench) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import to_async_url
 from core.types import StoryDraft
+from services.story_index import StoryIndex
 from storage.database import make_engine, make_sessionmaker
 from storage.stories import add_stories
-from storage.story_index import StoryIndex
 
 WHEN = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 
-import handlers.context
+import services.rates
 from bot.update_log import update_kind
 from bot_api_emulator.updates import callback_query_json
 from handlers.flood import FloodLimiter
@@ -104,8 +104,8 @@ async def test_every_update_logs_one_line_with_the_right_fields_and_no_texts(
         async def broken(*args: object, **kwargs: object) -> object:
             raise RuntimeError("database on fire")
 
-        monkeypatch.setattr(handlers.context, "list_current_rates", broken)
-        bench.app.bot_data.forget_rates()
+        monkeypatch.setattr(services.rates, "list_current_rates", broken)
+        bench.app.bot_data.rates.forget()
         assert (await bench.chat.send("/rates"))[0].text.startswith("Sorry")
         assert _fields(log.one()) == ("message", aida, aida, "/rates", "error", "RuntimeError")
         monkeypatch.undo()

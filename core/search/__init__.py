@@ -1,7 +1,7 @@
 """Full-text search over stories: analysis, fuzzy term matching and field-aware ranking.
 
 Pure domain code: the engine keeps compact postings of story ids and never the texts; the
-store (``storage.story_index``) feeds it and turns the ids it returns back into stories.
+store (``services.story_index``) feeds it and turns the ids it returns back into stories.
 """
 
 from __future__ import annotations
