@@ -38,6 +38,7 @@ from views.alerts import (
     render_too_far,
     render_too_many,
 )
+from views.callbacks import ALERT_DELETE
 from views.money import render_missing_rate
 
 # Failures that show a person meant an alert in free text; the others ("no level", "no
@@ -119,11 +120,11 @@ async def cmd_alerts(update: Update, context: BotContext) -> None:
 
 async def on_alert_delete_button(update: Update, context: BotContext) -> None:
     """Delete the alert whose button was pressed (under /alerts or under a fired alert)."""
-    fields = await pressed_button(update)
+    alert_id = await pressed_button(update, ALERT_DELETE)
     chat = update.effective_chat
-    if fields is None or chat is None or await refuse_in_group(update, context):
+    if alert_id is None or chat is None or await refuse_in_group(update, context):
         return
-    deleted = await delete_by_id(context.bot_data.sessions, chat.id, int(fields[2]))
+    deleted = await delete_by_id(context.bot_data.sessions, chat.id, alert_id)
     await reply_html(update, context, render_deleted(deleted))
 
 

@@ -17,6 +17,7 @@ from services.topics import (
     unfollow_number,
 )
 from storage.topics import get_stories
+from views.callbacks import MORE_LIKE, UNFOLLOW
 from views.follow import (
     render_follow_problem,
     render_followed,
@@ -76,19 +77,18 @@ async def cmd_unfollow(update: Update, context: BotContext) -> None:
 async def on_stop_button(update: Update, context: BotContext) -> None:
     """Stop the topic named by a "stop" button (under /following or a notice)."""
     chat = update.effective_chat
-    fields = await pressed_button(update)
-    if fields is None or chat is None or await refuse_in_group(update, context):
+    topic_id = await pressed_button(update, UNFOLLOW)
+    if topic_id is None or chat is None or await refuse_in_group(update, context):
         return
-    stopped = await unfollow_id(context.bot_data.sessions, chat.id, int(fields[1]))
+    stopped = await unfollow_id(context.bot_data.sessions, chat.id, topic_id)
     await reply_html(update, context, render_unfollowed(stopped))
 
 
 async def on_more_like_this(update: Update, context: BotContext) -> None:
     """Search for stories like the one a notice brought."""
-    fields = await pressed_button(update)
-    if fields is None:
+    story_id = await pressed_button(update, MORE_LIKE)
+    if story_id is None:
         return
-    story_id = int(fields[1])
     async with context.bot_data.sessions() as session:
         story = (await get_stories(session, [story_id])).get(story_id)
     if story is None:

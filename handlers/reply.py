@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.context import BotContext
+from views.callbacks import ButtonKind
 from views.telegram_html import MAX_CAPTION, split_html, truncate_html
 
 # Sent as JSON: a LinkPreviewOptions object would be serialized again for every reply.
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
 
+T = TypeVar("T")
 
-async def pressed_button(update: Update) -> list[str] | None:
-    """Acknowledge the pressed button (stops the client's spinner) and return its callback
-    data split at ":"; None for an update without one. The handler's pattern has already
-    checked the data's shape."""
+
+async def pressed_button(update: Update, kind: ButtonKind[T]) -> T | None:
+    """Acknowledge the pressed button (stops the client's spinner) and return the value its
+    callback data carries; None for an update without data of ``kind``. The handler's
+    pattern (``views.callbacks``) has already checked the data's shape."""
     query = update.callback_query
     if query is None or query.data is None:
         return None
     await query.answer()
-    return query.data.split(":")
+    return kind.parse(query.data)
 
 
 async def reply_html(
