@@ -236,7 +236,9 @@ async def run_bot(
             for task in stuck:
                 # A job that let its cancellation pass (it is caught in clean-up code under
                 # way) must not keep the bot from stopping: it is cancelled once more and
-                # left to asyncio.run's own clean-up.
+                # left to asyncio.run's own clean-up, which cancels it again and waits for
+                # it without a limit (a job that swallows every cancellation still holds
+                # the process there).
                 log.error("a background job did not stop within %.0f s", JOB_STOP_GRACE)
                 task.cancel()
         if app.updater is not None and app.updater.running:
