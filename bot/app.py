@@ -78,6 +78,7 @@ from services.stats import Stats
 from services.stories import Stories
 from services.subscriptions import SubscriptionService
 from services.topics import ChatTopics
+from views import callbacks
 
 # Only valid against the in-process emulator, which accepts any well-formed token.
 EMULATOR_TOKEN = "123456:EMULATOR"
@@ -124,26 +125,20 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         # Before the unknown-command handler: anyone else gets exactly its answer.
         (CommandHandler("stats", cmd_stats, admins), 0),
         (CommandHandler("fetch", cmd_fetch, admins), 0),
-        # Buttons. Patterns accept only data we make; anything else falls to the last one.
-        (CallbackQueryHandler(on_menu_button, r"^menu:(rates|news|countries)$"), 0),
-        (CallbackQueryHandler(on_chart_button, r"^chart:[A-Z]{3}:(7d|30d|90d|1y)$"), 0),
-        (CallbackQueryHandler(on_convert_button, r"^conv:[1-9][0-9]{0,5}:[A-Z]{3}:[A-Z]{3}$"), 0),
-        (CallbackQueryHandler(on_news_page, r"^news:[0-9]{1,5}(:[A-Z]{2})?$"), 0),
-        (CallbackQueryHandler(on_more_about_country, r"^cmore:[A-Z]{2}:[0-9]{1,5}$"), 0),
-        (CallbackQueryHandler(on_country_button, r"^country:[A-Z]{2}$"), 0),
-        (CallbackQueryHandler(on_alert_delete_button, r"^alert:del:[0-9]{1,12}$"), 0),
-        (CallbackQueryHandler(on_settings_button, r"^set:(lang|tz|time|cty|main)$"), 0),
-        (
-            CallbackQueryHandler(
-                on_digest_button,
-                r"^(dtime:([01][0-9]|2[0-3]):[0-5][0-9]|dcty:(KZ|KG|UZ|TJ|TM)|dsub:(on|off))$",
-            ),
-            0,
-        ),
-        # Ids of nine digits at most: they fit the database's integer columns.
-        (CallbackQueryHandler(on_stop_button, r"^unf:[1-9][0-9]{0,8}$"), 0),
-        (CallbackQueryHandler(on_more_like_this, r"^flike:[1-9][0-9]{0,8}$"), 0),
-        (CallbackQueryHandler(on_choice_button, r"^(lang:[a-z]{2}|tz:[A-Za-z_/+-]{1,40})$"), 0),
+        # Buttons, by the patterns of views.callbacks: they accept only data we make;
+        # anything else falls to the last one.
+        (CallbackQueryHandler(on_menu_button, callbacks.MENU.pattern), 0),
+        (CallbackQueryHandler(on_chart_button, callbacks.CHART.pattern), 0),
+        (CallbackQueryHandler(on_convert_button, callbacks.CONVERT.pattern), 0),
+        (CallbackQueryHandler(on_news_page, callbacks.NEWS_PAGE.pattern), 0),
+        (CallbackQueryHandler(on_more_about_country, callbacks.COUNTRY_MORE.pattern), 0),
+        (CallbackQueryHandler(on_country_button, callbacks.COUNTRY.pattern), 0),
+        (CallbackQueryHandler(on_alert_delete_button, callbacks.ALERT_DELETE.pattern), 0),
+        (CallbackQueryHandler(on_settings_button, callbacks.SETTINGS.pattern), 0),
+        (CallbackQueryHandler(on_digest_button, callbacks.DIGEST_BUTTONS), 0),
+        (CallbackQueryHandler(on_stop_button, callbacks.UNFOLLOW.pattern), 0),
+        (CallbackQueryHandler(on_more_like_this, callbacks.MORE_LIKE.pattern), 0),
+        (CallbackQueryHandler(on_choice_button, callbacks.CHOICE_BUTTONS), 0),
         (CallbackQueryHandler(on_unknown_button), 0),
         (InlineQueryHandler(on_inline_query), 0),
         # Free text only in private chats; groups get answers to commands alone.
@@ -161,9 +156,7 @@ def _start_services(
     # They read the clock at each call: tests pin ``bot_data.clock`` after start-up.
     zone = ZoneInfo(settings.timezone)
     services.chats = ChatService(sessions, lambda: services.clock())
-    services.subscriptions = SubscriptionService(
-        sessions, lambda: services.clock(), services.chats
-    )
+    services.subscriptions = SubscriptionService(sessions, lambda: services.clock(), services.chats)
     services.rates = Rates(sessions, lambda: services.clock(), zone)
     services.stories = Stories(sessions)
     services.stats = Stats(sessions, lambda: services.clock())

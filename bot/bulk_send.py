@@ -24,14 +24,14 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.send_budget import Budget
+from handlers.reply import post_html
 from handlers.unreachable import is_unreachable
 
 MAX_RETRY_AFTER = 60.0  # seconds of a 429 waited out in place; longer ones are put back
@@ -57,20 +57,11 @@ def pass_bot(token: str, base_url: str, workers: int) -> Bot:
 
 def telegram_sender(bot: Bot) -> HtmlSender:
     """Send through ``bot`` in HTML without link previews, with an optional inline keyboard;
-    the answer unparsed (see ``handlers.reply.send_html``: turning it into a Message costs
-    more than the send)."""
-    no_preview = LinkPreviewOptions(is_disabled=True).to_dict()
+    the answer unparsed (``handlers.reply.post_html``: turning it into a Message costs more
+    than the send)."""
 
     async def send(chat_id: int, html: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-        data: dict[str, Any] = {
-            "chat_id": chat_id,
-            "text": html,
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": no_preview,
-        }
-        if keyboard is not None:
-            data["reply_markup"] = keyboard
-        await bot._post("sendMessage", data)
+        await post_html(bot, chat_id, html, keyboard)
 
     return send
 

@@ -148,8 +148,11 @@ async def run_notice_rounds(
         if clock() >= next_prune:
             next_prune = clock() + PRUNE_EVERY
             await _prune(sessions, clock() - KEEP_NOTICES)
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that
+        # comes just as ``wake`` is set, and this loop would then run on after the bot stops.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), seconds_to_next_minute(clock()))
+            async with asyncio.timeout(seconds_to_next_minute(clock())):
+                await wake.wait()
 
 
 async def _one_round(

@@ -32,12 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A long-running job started once the bot takes updates and cancelled when it stops. It
+# gets the running Application; its services (store, index) are open by then.
 BackgroundJob = Callable[[BotApplication], Coroutine[Any, Any, None]]
-
-# Long-running jobs started once the bot is polling and cancelled when it stops
-# (the live-source fetch schedule goes here). Each gets the running Application;
-# its services (store, index) are open by then.
-BACKGROUND_JOBS: list[BackgroundJob] = []
 
 
 async def _warm_index(app: BotApplication) -> None:
@@ -96,7 +93,7 @@ def _count_fetch(report: SourceReport) -> None:
 def _background_jobs(settings: Settings) -> list[BackgroundJob]:
     """The jobs ``newsbot run`` starts beside polling; the sources file is read up front
     so a broken one stops the start with one line instead of failing later."""
-    jobs = list(BACKGROUND_JOBS)
+    jobs: list[BackgroundJob] = []
     if settings.send_digests:
         from bot.digest_job import digest_job
         from bot.notice_job import notice_job
@@ -239,7 +236,9 @@ async def run_bot(
             for task in stuck:
                 # A job that let its cancellation pass (it is caught in clean-up code under
                 # way) must not keep the bot from stopping: it is cancelled once more and
-                # left to asyncio.run's own clean-up.
+                # left to asyncio.run's own clean-up, which cancels it again and waits for
+                # it without a limit (a job that swallows every cancellation still holds
+                # the process there).
                 log.error("a background job did not stop within %.0f s", JOB_STOP_GRACE)
                 task.cancel()
         if app.updater is not None and app.updater.running:

@@ -28,6 +28,7 @@ from views.alerts import (
     render_too_far,
     render_too_many,
 )
+from views.callbacks import ALERT_DELETE
 from views.money import render_missing_rate
 
 # Failures that show a person meant an alert in free text; the others ("no level", "no
@@ -106,11 +107,11 @@ async def cmd_alerts(update: Update, context: BotContext) -> None:
 
 async def on_alert_delete_button(update: Update, context: BotContext) -> None:
     """Delete the alert whose button was pressed (under /alerts or under a fired alert)."""
-    fields = await pressed_button(update)
+    alert_id = await pressed_button(update, ALERT_DELETE)
     chat = update.effective_chat
-    if fields is None or chat is None or await refuse_in_group(update, context):
+    if alert_id is None or chat is None or await refuse_in_group(update, context):
         return
-    deleted = await context.bot_data.alerts.delete_by_id(chat.id, int(fields[2]))
+    deleted = await context.bot_data.alerts.delete_by_id(chat.id, alert_id)
     await reply_html(update, context, render_deleted(deleted))
 
 

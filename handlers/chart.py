@@ -16,6 +16,7 @@ from core.money import find_currency
 from handlers.context import BotContext, chat_zone
 from handlers.reply import command_args, pressed_button, reply_html, reply_photo
 from locales import _, current_language, ngettext
+from views.callbacks import CHART, ChartButton
 from views.chart import MIN_POINTS, render_rate_chart
 from views.formatting import (
     axis_day_labeller,
@@ -120,7 +121,9 @@ async def answer_chart(update: Update, context: BotContext, currency: str, perio
         ]
     )
     other = [
-        button(period_words(name), f"chart:{currency}:{name}") for name in PERIODS if name != period
+        button(period_words(name), CHART.build(ChartButton(currency, name)))
+        for name in PERIODS
+        if name != period
     ]
     await reply_photo(update, context, png, caption, keyboard(other))
 
@@ -137,8 +140,7 @@ async def cmd_chart(update: Update, context: BotContext) -> None:
 
 async def on_chart_button(update: Update, context: BotContext) -> None:
     """Answer a chart button (under the rates or under another chart)."""
-    fields = await pressed_button(update)
-    if fields is None:
+    pressed = await pressed_button(update, CHART)
+    if pressed is None:
         return
-    _prefix, currency, period = fields
-    await answer_chart(update, context, currency, period)
+    await answer_chart(update, context, pressed.currency, pressed.period)

@@ -10,6 +10,7 @@ from handlers.money import current_rates
 from handlers.news import PAGE_SIZE, latest_page
 from handlers.reply import command_args, pressed_button, reply_html
 from locales import _
+from views.callbacks import COUNTRY, COUNTRY_MORE, CountryPage
 from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_country_brief
@@ -18,7 +19,7 @@ from views.telegram_html import escape
 
 def _countries_keyboard() -> list[list[InlineKeyboardButton]]:
     buttons = [
-        button(f"{country_flag(code)} {country_name(code)}", f"country:{code}")
+        button(f"{country_flag(code)} {country_name(code)}", COUNTRY.build(code))
         for code in CENTRAL_ASIA
     ]
     return [buttons[:3], buttons[3:]]
@@ -30,7 +31,11 @@ async def answer_country(update: Update, context: BotContext, code: str) -> None
     rate = (await current_rates(context)).get(currency) if currency else None
     stories, more = await latest_page(context, 0, code)
     html = render_country_brief(code, rate, currency, stories, chat_zone(context))
-    row = [button(_("More stories ▸"), f"cmore:{code}:{PAGE_SIZE}")] if more else []
+    row = (
+        [button(_("More stories ▸"), COUNTRY_MORE.build(CountryPage(code, PAGE_SIZE)))]
+        if more
+        else []
+    )
     await reply_html(update, context, html, keyboard(row))
 
 
@@ -59,7 +64,7 @@ async def cmd_country(update: Update, context: BotContext) -> None:
 
 async def on_country_button(update: Update, context: BotContext) -> None:
     """Answer a country button from the /country keyboard."""
-    fields = await pressed_button(update)
-    if fields is None:
+    code = await pressed_button(update, COUNTRY)
+    if code is None:
         return
-    await answer_country(update, context, fields[1])
+    await answer_country(update, context, code)

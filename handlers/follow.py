@@ -10,6 +10,7 @@ from handlers.reply import command_args, pressed_button, reply_html
 from handlers.subscribe import keep_reply_language, refuse_in_group
 from locales import _
 from services.topics import FollowProblem
+from views.callbacks import MORE_LIKE, UNFOLLOW
 from views.follow import (
     render_follow_problem,
     render_followed,
@@ -69,19 +70,18 @@ async def cmd_unfollow(update: Update, context: BotContext) -> None:
 async def on_stop_button(update: Update, context: BotContext) -> None:
     """Stop the topic named by a "stop" button (under /following or a notice)."""
     chat = update.effective_chat
-    fields = await pressed_button(update)
-    if fields is None or chat is None or await refuse_in_group(update, context):
+    topic_id = await pressed_button(update, UNFOLLOW)
+    if topic_id is None or chat is None or await refuse_in_group(update, context):
         return
-    stopped = await context.bot_data.topics.unfollow_id(chat.id, int(fields[1]))
+    stopped = await context.bot_data.topics.unfollow_id(chat.id, topic_id)
     await reply_html(update, context, render_unfollowed(stopped))
 
 
 async def on_more_like_this(update: Update, context: BotContext) -> None:
     """Search for stories like the one a notice brought."""
-    fields = await pressed_button(update)
-    if fields is None:
+    story_id = await pressed_button(update, MORE_LIKE)
+    if story_id is None:
         return
-    story_id = int(fields[1])
     story = await context.bot_data.stories.get(story_id)
     if story is None:
         await reply_html(update, context, escape(_("That story is no longer stored.")))

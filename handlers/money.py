@@ -13,6 +13,7 @@ from core.types import RateQuote
 from handlers.context import BotContext, chat_zone
 from handlers.reply import command_args, pressed_button, reply_html
 from locales import _, current_language
+from views.callbacks import CHART, CONVERT, ChartButton, ConvertButton
 from views.keyboards import button, keyboard
 from views.money import (
     convert_usage,
@@ -41,10 +42,13 @@ def _rates_keyboard(currencies: tuple[str, ...], language: str) -> InlineKeyboar
     Built once per currency list and language: keyboards are immutable, and building
     one per /rates costs more than rendering the rates themselves.
     """
-    charts = [button(f"📈 {code}", f"chart:{code}:30d") for code in currencies]
+    charts = [button(f"📈 {code}", CHART.build(ChartButton(code, "30d"))) for code in currencies]
     first = currencies[0]
     convert_row = [
-        button(_("💱 100 USD → {currency}").format(currency=first), f"conv:100:USD:{first}"),
+        button(
+            _("💱 100 USD → {currency}").format(currency=first),
+            CONVERT.build(ConvertButton(100, "USD", first)),
+        ),
         InlineKeyboardButton(
             _("💱 Other amount"), switch_inline_query_current_chat=f"100 usd {first.lower()}"
         ),
@@ -129,8 +133,8 @@ async def cmd_convert(update: Update, context: BotContext) -> None:
 
 async def on_convert_button(update: Update, context: BotContext) -> None:
     """Answer the "100 USD → KZT" button under the rates."""
-    fields = await pressed_button(update)
-    if fields is None:
+    pressed = await pressed_button(update, CONVERT)
+    if pressed is None:
         return
-    _prefix, amount, source, target = fields
-    await answer_conversion(update, context, ConversionRequest(Decimal(amount), source, target))
+    request = ConversionRequest(Decimal(pressed.amount), pressed.source, pressed.target)
+    await answer_conversion(update, context, request)

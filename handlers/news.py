@@ -8,6 +8,7 @@ from core.types import Story
 from handlers.context import BotContext, chat_zone
 from handlers.reply import command_args, edit_html, pressed_button, reply_html
 from locales import _
+from views.callbacks import COUNTRY_MORE, NEWS_PAGE, NewsPage
 from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_search_results, render_story_list
@@ -28,12 +29,12 @@ async def latest_page(
 
 
 def _page_markup(offset: int, more: bool, country: str | None) -> InlineKeyboardMarkup | None:
-    suffix = f":{country}" if country else ""
     row = []
     if offset > 0:
-        row.append(button(_("◂ Newer"), f"news:{max(offset - PAGE_SIZE, 0)}{suffix}"))
+        newer = NewsPage(max(offset - PAGE_SIZE, 0), country)
+        row.append(button(_("◂ Newer"), NEWS_PAGE.build(newer)))
     if more and offset + PAGE_SIZE <= MAX_OFFSET:
-        row.append(button(_("Older ▸"), f"news:{offset + PAGE_SIZE}{suffix}"))
+        row.append(button(_("Older ▸"), NEWS_PAGE.build(NewsPage(offset + PAGE_SIZE, country))))
     return keyboard(row)
 
 
@@ -95,19 +96,17 @@ async def answer_latest(update: Update, context: BotContext) -> None:
 
 async def on_news_page(update: Update, context: BotContext) -> None:
     """Turn a page of stories in place (the "Older" and "Newer" buttons)."""
-    fields = await pressed_button(update)
-    if fields is None:
+    page = await pressed_button(update, NEWS_PAGE)
+    if page is None:
         return
-    _prefix, offset, *country = fields
-    html, markup = await render_page(context, int(offset), country[0] if country else None)
+    html, markup = await render_page(context, page.offset, page.country)
     await edit_html(update, html, markup)
 
 
 async def on_more_about_country(update: Update, context: BotContext) -> None:
     """Send the next page of a country's stories under its brief (the "More" button)."""
-    fields = await pressed_button(update)
-    if fields is None:
+    page = await pressed_button(update, COUNTRY_MORE)
+    if page is None:
         return
-    _prefix, country, offset = fields
-    html, markup = await render_page(context, int(offset), country)
+    html, markup = await render_page(context, page.offset, page.country)
     await reply_html(update, context, html, markup)

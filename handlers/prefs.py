@@ -26,6 +26,14 @@ from handlers.subscribe import (
 from locales import LANGUAGES, NATIVE_NAMES, _, current_language, use_language
 from services.alerts import count_alerts
 from views.alerts import alerts_count_line
+from views.callbacks import (
+    DIGEST_COUNTRY,
+    DIGEST_SWITCH,
+    DIGEST_TIME,
+    LANGUAGE,
+    SETTINGS,
+    TIMEZONE,
+)
 from views.keyboards import button, keyboard
 from views.names import country_name, language_named, zone_city
 from views.subscription import subscription_lines, zone_words
@@ -47,22 +55,26 @@ DIGEST_TIMES = ("06:00", "07:00", "08:00", "09:00", "10:00", "12:00", "18:00", "
 
 
 def _languages_markup(*, back: bool = False) -> InlineKeyboardMarkup | None:
-    buttons = [button(NATIVE_NAMES[code], f"lang:{code}") for code in LANGUAGES]
-    return keyboard(buttons[:4], buttons[4:], [button(_("« Back"), "set:main")] if back else [])
+    buttons = [button(NATIVE_NAMES[code], LANGUAGE.build(code)) for code in LANGUAGES]
+    return keyboard(
+        buttons[:4], buttons[4:], [button(_("« Back"), SETTINGS.build("main"))] if back else []
+    )
 
 
 def _timezones_markup() -> InlineKeyboardMarkup | None:
     # The city in the reader's words, and the zone's id, which /settings tz also takes.
     labels = [f"{city} · {zone}" if (city := zone_city(zone)) else zone for zone in TIMEZONES]
-    buttons = [button(label, f"tz:{zone}") for label, zone in zip(labels, TIMEZONES, strict=True)]
+    buttons = [
+        button(label, TIMEZONE.build(zone)) for label, zone in zip(labels, TIMEZONES, strict=True)
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return keyboard(*rows, [button(_("« Back"), "set:main")])
+    return keyboard(*rows, [button(_("« Back"), SETTINGS.build("main"))])
 
 
 def _times_markup() -> InlineKeyboardMarkup | None:
-    buttons = [button(at, f"dtime:{at}") for at in DIGEST_TIMES]
+    buttons = [button(at, DIGEST_TIME.build(at)) for at in DIGEST_TIMES]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    return keyboard(*rows, [button(_("« Back"), "set:main")])
+    return keyboard(*rows, [button(_("« Back"), SETTINGS.build("main"))])
 
 
 def _countries_markup(chosen: tuple[str, ...]) -> InlineKeyboardMarkup | None:
@@ -70,12 +82,12 @@ def _countries_markup(chosen: tuple[str, ...]) -> InlineKeyboardMarkup | None:
         [
             button(
                 f"{'✅' if code in chosen else '▫️'} {country_flag(code)} {country_name(code)}",
-                f"dcty:{code}",
+                DIGEST_COUNTRY.build(code),
             )
         ]
         for code in CENTRAL_ASIA
     ]
-    return keyboard(*rows, [button(_("« Back"), "set:main")])
+    return keyboard(*rows, [button(_("« Back"), SETTINGS.build("main"))])
 
 
 async def _settings_html(
@@ -100,12 +112,18 @@ async def _settings_html(
     ]
     running = subscription is not None and subscription.active
     markup = keyboard(
-        [button(_("Change language"), "set:lang"), button(_("Change time zone"), "set:tz")],
-        [button(_("Digest time"), "set:time"), button(_("Digest countries"), "set:cty")],
         [
-            button(_("Stop the digest"), "dsub:off")
+            button(_("Change language"), SETTINGS.build("lang")),
+            button(_("Change time zone"), SETTINGS.build("tz")),
+        ],
+        [
+            button(_("Digest time"), SETTINGS.build("time")),
+            button(_("Digest countries"), SETTINGS.build("cty")),
+        ],
+        [
+            button(_("Stop the digest"), DIGEST_SWITCH.build("off"))
             if running
-            else button(_("Start the digest"), "dsub:on")
+            else button(_("Start the digest"), DIGEST_SWITCH.build("on"))
         ],
     )
     return "\n".join(lines), markup
@@ -246,11 +264,10 @@ async def _store_language(update: Update, context: BotContext, language: str) ->
 
 async def on_settings_button(update: Update, context: BotContext) -> None:
     """Open a choice from /settings (language, zone, digest time or countries), or go back."""
-    fields = await pressed_button(update)
+    choice = await pressed_button(update, SETTINGS)
     chat = update.effective_chat
-    if fields is None or chat is None:
+    if choice is None or chat is None:
         return
-    choice = fields[1]
     if choice == "lang":
         await edit_html(update, escape(_("Choose a language:")), _languages_markup(back=True))
     elif choice == "tz":
@@ -277,14 +294,16 @@ async def on_choice_button(update: Update, context: BotContext) -> None:
     if not await may_change(update, context):
         await query.answer(_("Only the group's administrators can change this."), show_alert=True)
         return
-    kind, _sep, value = query.data.partition(":")
-    if (kind == "lang" and value not in LANGUAGES) or (kind == "tz" and value not in TIMEZONES):
+    language, zone = LANGUAGE.parse(query.data), TIMEZONE.parse(query.data)
+    if (language is not None and language not in LANGUAGES) or (
+        zone is not None and zone not in TIMEZONES
+    ):
         await query.answer(_("This choice is not available any more."), show_alert=True)
         return
-    if kind == "lang":
-        await _store_language(update, context, value)
-    else:
-        await _store_zone(update, context, value)
+    if language is not None:
+        await _store_language(update, context, language)
+    elif zone is not None:
+        await _store_zone(update, context, zone)
     await query.answer(_("Saved."))
     html, markup = await _settings_html(update, context)
     await edit_html(update, html, markup)
@@ -298,17 +317,18 @@ async def on_digest_button(update: Update, context: BotContext) -> None:
     if not await may_change(update, context):
         await query.answer(_("Only the group's administrators can change this."), show_alert=True)
         return
-    kind, _sep, value = query.data.partition(":")
+    at, switch = DIGEST_TIME.parse(query.data), DIGEST_SWITCH.parse(query.data)
+    code = DIGEST_COUNTRY.parse(query.data)
     subscriptions = context.bot_data.subscriptions
     stored = None
-    if kind == "dtime":
-        await subscriptions.set_time(chat.id, value)
-    elif kind == "dsub" and value == "on":
+    if at is not None:
+        await subscriptions.set_time(chat.id, at)
+    elif switch == "on":
         await subscriptions.start(context.chat_data, chat.id, current_language())
-    elif kind == "dsub":
+    elif switch == "off":
         await subscriptions.unsubscribe(chat.id)
-    else:
-        stored = await subscriptions.toggle_country(chat.id, value)
+    elif code is not None:
+        stored = await subscriptions.toggle_country(chat.id, code)
         if stored is None:
             await query.answer(_("Keep at least one country."), show_alert=True)
             return

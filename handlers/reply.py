@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from handlers.context import BotContext
+from views.callbacks import ButtonKind
 from views.telegram_html import MAX_CAPTION, split_html, truncate_html
 
 # Sent as JSON: a LinkPreviewOptions object would be serialized again for every reply.
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
 
+T = TypeVar("T")
 
-async def pressed_button(update: Update) -> list[str] | None:
-    """Acknowledge the pressed button (stops the client's spinner) and return its callback
-    data split at ":"; None for an update without one. The handler's pattern has already
-    checked the data's shape."""
+
+async def pressed_button(update: Update, kind: ButtonKind[T]) -> T | None:
+    """Acknowledge the pressed button (stops the client's spinner) and return the value its
+    callback data carries; None for an update without data of ``kind``. The handler's
+    pattern (``views.callbacks``) has already checked the data's shape."""
     query = update.callback_query
     if query is None or query.data is None:
         return None
     await query.answer()
-    return query.data.split(":")
+    return kind.parse(query.data)
 
 
 async def reply_html(
@@ -42,13 +47,25 @@ async def reply_html(
 async def send_html(
     context: BotContext, chat_id: int, html: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """sendMessage in HTML without links previewed, the answer left unparsed.
+    """sendMessage in HTML without links previewed, the answer left unparsed."""
+    await post_html(context.bot, chat_id, html, markup)
 
-    ``Bot.send_message`` turns Telegram's answer into a ``Message`` object, every entity
-    and button included: about a quarter of what a /rates reply cost the bot, for a
-    message it never reads back. ``ExtBot._post`` (protected, stable through PTB 22) is
-    the step below it: the same request, rate limiter (so the retries of ``bot.retry``)
-    and errors, minus that parsing. Every test through the emulator exercises it.
+
+async def post_html(
+    bot: Bot, chat_id: int, html: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """sendMessage through ``bot`` in HTML without links previewed, the answer left unparsed.
+
+    The one place the bot calls PTB's protected ``Bot._post`` (replies here, the digest and
+    notice passes through ``bot.bulk_send``). ``Bot.send_message`` turns Telegram's answer
+    into a ``Message`` object, every entity and button included: about a quarter of what a
+    /rates reply cost the bot, for a message it never reads back. ``_post`` is the step
+    below it: the same request, defaults, rate limiter (so the retries of ``bot.retry``)
+    and errors, minus that parsing. It is stable through PTB 22 (pinned below 23 in
+    pyproject.toml). Should a PTB release rename it or change what it takes, every test
+    that sends through the emulator fails here; then call ``bot.send_message(chat_id,
+    html, parse_mode=ParseMode.HTML, link_preview_options=..., reply_markup=markup)``
+    instead: slower, the same on the wire.
     """
     data: dict[str, object] = {
         "chat_id": chat_id,
@@ -58,7 +75,7 @@ async def send_html(
     }
     if markup is not None:
         data["reply_markup"] = markup
-    await context.bot._post("sendMessage", data)
+    await bot._post("sendMessage", data)
 
 
 async def edit_html(update: Update, html: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -12,6 +12,7 @@ from handlers.news import answer_latest
 from handlers.outcome import UNKNOWN_COMMAND, mark
 from handlers.reply import pressed_button, reply_html
 from locales import _
+from views.callbacks import MENU
 from views.keyboards import button, keyboard
 from views.telegram_html import escape
 
@@ -113,9 +114,9 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         ]
     )
     row = [
-        button(_("💱 Rates"), "menu:rates"),
-        button(_("📰 News"), "menu:news"),
-        button(_("🌏 Countries"), "menu:countries"),
+        button(_("💱 Rates"), MENU.build("rates")),
+        button(_("📰 News"), MENU.build("news")),
+        button(_("🌏 Countries"), MENU.build("countries")),
     ]
     await reply_html(update, context, text, keyboard(row))
 
@@ -127,10 +128,9 @@ async def cmd_help(update: Update, context: BotContext) -> None:
 
 async def on_menu_button(update: Update, context: BotContext) -> None:
     """Answer the rates, news and countries buttons under the greeting."""
-    fields = await pressed_button(update)
-    if fields is None:
+    choice = await pressed_button(update, MENU)
+    if choice is None:
         return
-    choice = fields[1]
     if choice == "rates":
         await answer_rates(update, context, "")
     elif choice == "news":

@@ -152,25 +152,48 @@ async def run_under_lease(
     try:
         await asyncio.wait({task, keeper}, return_when=asyncio.FIRST_COMPLETED)
         if not task.done():
-            # The keeper ends only when the lease is gone: the job must not go on.
+            # The keeper ends only when the lease is gone: the job must not go on (the
+            # clean-up below cancels it and waits for it).
             log.warning("lease %s was taken by another instance; stopping this run", name)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
             return True, None
         return True, task.result()
     finally:
-        # Stopped between renewals, not cancelled inside one: a write cut off half-way
-        # can leave an SQLite connection holding the database's write lock.
+        # Stopped between renewals, not cancelled inside one (unless this run is cancelled
+        # while it waits): a write cut off half-way can leave an SQLite connection holding
+        # the database's write lock.
         done.set()
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
+        interrupted = await _wait_for_end(task, keeper)
         # Shielded so a stopping instance still hands the job on at once; if the write
         # fails the lease simply runs out.
         await asyncio.shield(_release(sessions, name, holder, clock()))
+        if interrupted is not None:
+            raise interrupted
+        if not keeper.cancelled():
+            keeper.result()  # a keeper's unexpected error is not lost either
+
+
+async def _wait_for_end(
+    task: asyncio.Future[Any], keeper: asyncio.Task[None]
+) -> asyncio.CancelledError | None:
+    """Wait for the job and the keeper to end; return this task's own cancellation if it
+    came meanwhile, for the caller to raise once the lease is released.
+
+    Suppressing ``CancelledError`` around ``await task`` would swallow that cancellation
+    along with the job's: the loop that called ``run_under_lease`` (``bot.digest_job``,
+    ``bot.notice_job``) would then go on after ``newsbot run`` asked it to stop, and the
+    stop would hang. ``asyncio.wait`` raises only this task's own cancellation. When one
+    comes, the job and the keeper are cancelled again and not waited for any longer.
+    """
+    # Retrieved: a job failing after its cancellation is not reported as "never retrieved".
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())
+    try:
+        await asyncio.wait({task, keeper})
+    except asyncio.CancelledError as exc:
+        task.cancel()
+        keeper.cancel()
+        return exc
+    return None
 
 
 async def _keep(
@@ -185,8 +208,11 @@ async def _keep(
     """Renew the lease every ``every`` seconds until ``done`` is set; return early once
     someone else holds it."""
     while True:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that
+        # comes just as ``done`` is set.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), every)
+            async with asyncio.timeout(every):
+                await done.wait()
         if done.is_set():
             return
         try:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import storage.leases as leases
 from bot.settings import to_async_url
 from storage.database import make_engine, make_sessionmaker
 from storage.leases import make_holder, release_lease, renew_lease, run_under_lease, take_lease
@@ -288,3 +289,68 @@ async def test_a_job_whose_lease_was_taken_over_is_stopped(
     assert cancelled == [True]
     row = await _row(sessions, "job")
     assert (row.holder, row.lease_until) == ("b", T0 + 10 * HOLD)  # "a" released nothing
+
+
+async def test_a_cancellation_while_the_keeper_finishes_a_renewal_is_not_lost(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The job has ended and the run waits for the keeper, caught in a slow renewal, when the
+    # bot stops: the cancellation must reach the caller (a loop that would run on otherwise).
+    renewing = asyncio.Event()
+
+    async def slow_renewal(*args: object, **kwargs: object) -> bool:
+        renewing.set()
+        await asyncio.sleep(3600)  # a database slow to answer
+        return True
+
+    monkeypatch.setattr(leases, "renew_lease", slow_renewal)
+
+    async def job() -> str:
+        await renewing.wait()
+        return "done"
+
+    run = asyncio.create_task(
+        run_under_lease(
+            sessions, "job", "a", job, clock=Clock(T0), hold=HOLD, min_gap=GAP, renew_every=0.01
+        )
+    )
+    await asyncio.wait_for(renewing.wait(), 10)
+    for _ in range(20):  # the job ends; the run goes on to wait for the keeper
+        await asyncio.sleep(0)
+    run.cancel()
+    await asyncio.wait({run}, timeout=10)
+    assert run.cancelled()
+    row = await _row(sessions, "job")
+    assert (row.holder, row.lease_until) == ("a", T0)  # released all the same
+
+
+async def test_a_cancellation_while_a_taken_over_job_winds_down_is_not_lost(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    started, winding_down = asyncio.Event(), asyncio.Event()
+
+    async def slow_to_stop() -> str:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            winding_down.set()
+            await asyncio.sleep(0.5)  # finishing what it started
+            raise
+        return "never"
+
+    run = asyncio.create_task(
+        run_under_lease(
+            sessions, "job", "a", slow_to_stop, clock=Clock(T0), hold=HOLD, min_gap=GAP,
+            renew_every=0.02,
+        )
+    )  # fmt: skip
+    await asyncio.wait_for(started.wait(), 10)
+    async with sessions() as session, session.begin():
+        row = await session.get(JobLeaseRow, "job")
+        assert row is not None
+        row.holder, row.lease_until = "b", T0 + 10 * HOLD
+    await asyncio.wait_for(winding_down.wait(), 10)
+    run.cancel()
+    await asyncio.wait({run}, timeout=10)
+    assert run.cancelled()

@@ -8,7 +8,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -205,3 +205,38 @@ async def test_run_due_without_a_token_says_so(
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
     code, out, err = await _ping_run_due(env)
     assert (code, out) == (2, "") and "BOT_TOKEN is not set" in err
+
+
+async def test_rounds_stop_when_cancelled_just_as_they_are_woken(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # A fetch wakes the rounds at the moment the bot stops: the stop must win (on Python
+    # 3.11, asyncio.wait_for returned the wake-up and dropped the cancellation).
+    wake = asyncio.Event()
+    pruned = asyncio.Event()
+    rounds = asyncio.create_task(
+        run_notice_rounds(
+            sessions,
+            [],
+            telegram_sender(Bot(DUMMY_TOKEN)),
+            default_language="en",
+            default_zone="Asia/Almaty",
+            wake=wake,
+            on_round=lambda report: None,
+            clock=lambda: datetime(2026, 12, 1, 9, 0, 30, tzinfo=UTC),
+        )
+    )
+    original_clear = wake.clear
+
+    def clear() -> None:  # called at the start of each round, before its prune and wait
+        original_clear()
+        pruned.set()
+
+    wake.clear = clear  # type: ignore[method-assign]
+    await asyncio.wait_for(pruned.wait(), WAIT)
+    for _ in range(200):  # past the prune (its transaction) to the wait for the minute
+        await asyncio.sleep(0.005)
+    wake.set()
+    rounds.cancel()
+    await asyncio.wait({rounds}, timeout=WAIT)
+    assert rounds.cancelled()

@@ -14,6 +14,7 @@ from core.exchange import Conversion
 from locales import _, ngettext
 from services.alerts import AlertSet, LevelTooFar, TooManyAlerts
 from storage.alerts import Alert
+from views.callbacks import ALERT_DELETE, CHART, ChartButton
 from views.formatting import day, exact, number, signed_percent
 from views.keyboards import button, keyboard
 from views.money import format_cross_rate, rate_origin, source_label
@@ -181,7 +182,7 @@ def alert_list_markup(alerts: list[Alert]) -> InlineKeyboardMarkup | None:
             _("🗑 {number}. {pair}").format(
                 number=position, pair=pair_words(alert.base, alert.quote)
             ),
-            f"alert:del:{alert.id}",
+            ALERT_DELETE.build(alert.id),
         )
         for position, alert in enumerate(alerts, start=1)
     ]
@@ -247,9 +248,9 @@ def render_fired(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | N
         ),
     ]
     charts = [
-        button(f"📈 {code}", f"chart:{code}:{CHART_PERIOD}")
+        button(f"📈 {code}", CHART.build(ChartButton(code, CHART_PERIOD)))
         for code in dict.fromkeys((quote, base))
         if code != "USD"
     ]
-    delete = [button(_("🗑 Delete this alert"), f"alert:del:{int(payload['alert'])}")]
+    delete = [button(_("🗑 Delete this alert"), ALERT_DELETE.build(int(payload["alert"])))]
     return "\n".join(lines), keyboard(charts, delete)

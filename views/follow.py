@@ -12,13 +12,12 @@ from core.types import Story
 from locales import _, ngettext
 from services.topics import MAX_TOPICS, Followed, FollowProblem
 from storage.topics import FollowedTopic
+from views.callbacks import MORE_LIKE, UNFOLLOW
 from views.keyboards import button, keyboard
 from views.names import country_name
 from views.news import render_story
 from views.telegram_html import escape
 
-STOP_PREFIX = "unf"
-MORE_PREFIX = "flike"
 # Topics shown with a stop button under a batched notice (Telegram allows many more;
 # a chat follows at most MAX_TOPICS).
 _STOP_BUTTONS = MAX_TOPICS
@@ -94,7 +93,7 @@ def render_following(topics: list[FollowedTopic]) -> tuple[str, InlineKeyboardMa
     lines += [f"{number}. {escape(topic_label(t))}" for number, t in enumerate(topics, start=1)]
     lines.append(escape(_("/unfollow 2 stops the second; so do the buttons.")))
     rows = [
-        [button(_("Stop {number}").format(number=number), f"{STOP_PREFIX}:{t.id}")]
+        [button(_("Stop {number}").format(number=number), UNFOLLOW.build(t.id))]
         for number, t in enumerate(topics, start=1)
     ]
     return "\n".join(lines), keyboard(*rows)
@@ -126,8 +125,8 @@ def render_topic_notice(
     html = f"{heading}\n\n{render_story(None, story, zone, with_summary=True)}"
     markup = keyboard(
         [
-            button(_("Stop following"), f"{STOP_PREFIX}:{topic_id}"),
-            button(_("More like this"), f"{MORE_PREFIX}:{story.id}"),
+            button(_("Stop following"), UNFOLLOW.build(topic_id)),
+            button(_("More like this"), MORE_LIKE.build(story.id)),
         ]
     )
     return html, markup
@@ -153,7 +152,7 @@ def render_topic_batch(
     for _story, words, topic_id in items:
         topics.setdefault(topic_id, words)
     rows = [
-        [button(_("Stop “{topic}”").format(topic=words[:30]), f"{STOP_PREFIX}:{topic_id}")]
+        [button(_("Stop “{topic}”").format(topic=words[:30]), UNFOLLOW.build(topic_id))]
         for topic_id, words in list(topics.items())[:_STOP_BUTTONS]
     ]
     return "\n\n".join(blocks), keyboard(*rows)

@@ -12,15 +12,24 @@ MAX_CALLBACK_BYTES = 64
 Row = Sequence[InlineKeyboardButton]
 
 
-def button(text: str, data: str) -> InlineKeyboardButton:
-    """A callback button; ``data`` must fit Telegram's 64 bytes.
+def callback_data(data: str) -> str:
+    """``data``, checked to fit Telegram's 64 bytes (``views.callbacks`` builds it).
 
     Raises:
         ValueError: ``data`` is empty or longer than 64 bytes in UTF-8.
     """
     if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data must be 1-64 bytes: {data!r}")
-    return InlineKeyboardButton(text, callback_data=data)
+    return data
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """A callback button; ``data`` must fit Telegram's 64 bytes.
+
+    Raises:
+        ValueError: ``data`` is empty or longer than 64 bytes in UTF-8.
+    """
+    return InlineKeyboardButton(text, callback_data=callback_data(data))
 
 
 class Keyboard(InlineKeyboardMarkup):
