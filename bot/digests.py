@@ -41,11 +41,13 @@ from bot.send_budget import PROCESS_BUDGET, Budget
 from core.schedule_words import zone_from_name
 from core.types import RateQuote, Story
 from locales import use_language
-from storage import deliveries
+from storage import deliveries, due_digests
 from storage.chats import set_chat_unreachable
 from storage.database import finish_transaction
-from storage.deliveries import Claim, DueSubscription
+from storage.deliveries import Claim
+from storage.due_digests import DueSubscription
 from storage.rates import list_current_rates
+from storage.stories import list_story_pool
 from views.digest import DIGEST_CURRENCIES, render_digest
 from views.digest_layout import StoryPool, digest_since, fit_digest, group_by_country
 
@@ -154,14 +156,14 @@ class DigestPass(ClaimPass[Claim]):
     async def run(self) -> PassReport:
         """Deliver everything due at ``now``; return what happened."""
         async with self.sessions() as session:
-            self._due = await deliveries.list_due_subscriptions(
+            self._due = await due_digests.list_due_subscriptions(
                 session, self.now, self.default_zone
             )
             if not self._due and not await deliveries.has_takeable(session, self._moment()):
                 return self.report  # most minutes: nothing to read stories and rates for
             today = self.now.astimezone(zone_from_name(self.default_zone) or UTC).date()
             rates = await list_current_rates(session, today)
-            stories = await deliveries.list_story_pool(
+            stories = await list_story_pool(
                 session, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
             )
         self._composer = DigestComposer(stories, rates, self.now, self.default_language)
