@@ -45,6 +45,7 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
     from bot.cron_bot import cron_bot, round_moment, round_token
     from bot.digests import run_due_pass, telegram_sender
     from bot.limits import open_limits
+    from bot.send_budget import SendBudget
     from bot.store import open_store
 
     token = round_token(settings, "digests")
@@ -53,7 +54,7 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
     # Telegram's limits with them, and takes only what nobody has claimed.
     async with (
         open_store(settings) as sessions,
-        open_limits(settings, sessions) as limits,
+        open_limits(settings, sessions, SendBudget()) as limits,
         cron_bot(settings, token) as bot,
     ):
         report = await run_due_pass(

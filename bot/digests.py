@@ -37,7 +37,7 @@ from bot.bulk_send import Answer, send_within_budget
 from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sender
 from bot.claim_pass import ClaimPass
 from bot.metrics import DIGESTS
-from bot.send_budget import PROCESS_BUDGET, Budget
+from bot.send_budget import Budget
 from core.schedule_words import zone_from_name
 from core.types import RateQuote, Story
 from locales import use_language
@@ -137,7 +137,7 @@ class DigestPass(ClaimPass[Claim]):
         *,
         default_zone: str,
         default_language: str,
-        budget: Budget = PROCESS_BUDGET,
+        budget: Budget,
         workers: int = WORKERS,
         batch: int = CLAIM_BATCH,
         lease: timedelta = LEASE,
@@ -301,7 +301,7 @@ async def run_due_pass(
     *,
     default_zone: str,
     default_language: str,
-    budget: Budget = PROCESS_BUDGET,
+    budget: Budget,
     **options: Any,
 ) -> PassReport:
     """One delivery pass at ``now`` (see ``DigestPass``)."""

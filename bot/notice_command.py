@@ -79,6 +79,7 @@ async def cmd_notices_run_due(args: argparse.Namespace, settings: Settings) -> i
     from bot.cron_bot import cron_bot, round_moment, round_token
     from bot.limits import open_limits
     from bot.notice_job import run_kind_once
+    from bot.send_budget import SendBudget
     from bot.store import open_store
 
     kind = load_kind(args.notice_kind, settings)
@@ -88,7 +89,7 @@ async def cmd_notices_run_due(args: argparse.Namespace, settings: Settings) -> i
     # and takes only what nobody has claimed.
     async with (
         open_store(settings) as sessions,
-        open_limits(settings, sessions) as limits,
+        open_limits(settings, sessions, SendBudget()) as limits,
         cron_bot(settings, token) as bot,
     ):
         report = await run_kind_once(

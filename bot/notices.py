@@ -68,7 +68,7 @@ from bot.claim_pass import ClaimPass
 from bot.metrics import NOTICES
 from bot.notice_kinds import NoticeKind as NoticeKind
 from bot.notice_kinds import OutgoingNotice as OutgoingNotice
-from bot.send_budget import PROCESS_BUDGET, Budget
+from bot.send_budget import Budget
 from core.schedule_words import zone_from_name
 from locales import use_language
 from storage import notices
@@ -136,7 +136,7 @@ class NoticePass(ClaimPass[ChatNotices]):
         *,
         default_language: str,
         default_zone: str,
-        budget: Budget = PROCESS_BUDGET,
+        budget: Budget,
         workers: int = WORKERS,
         batch: int = CLAIM_CHATS,
         lease: timedelta = LEASE,
@@ -293,7 +293,7 @@ async def run_notice_pass(
     *,
     default_language: str,
     default_zone: str,
-    budget: Budget = PROCESS_BUDGET,
+    budget: Budget,
     **options: object,
 ) -> NoticeReport:
     """One pass of ``kind`` at ``now`` (see ``NoticePass``); ``options`` go to it."""
