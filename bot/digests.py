@@ -28,7 +28,8 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,16 +39,11 @@ from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sen
 from bot.claim_pass import ClaimPass
 from bot.metrics import DIGESTS
 from bot.send_budget import Budget
-from core.schedule_words import zone_from_name
 from core.types import RateQuote, Story
 from locales import use_language
-from storage import deliveries, due_digests
-from storage.chats import set_chat_unreachable
-from storage.database import finish_transaction
+from services.digest_pass import DigestOutbox
 from storage.deliveries import Claim
 from storage.due_digests import DueSubscription
-from storage.rates import list_current_rates
-from storage.stories import list_story_pool
 from views.digest import DIGEST_CURRENCIES, render_digest
 from views.digest_layout import StoryPool, digest_since, fit_digest, group_by_country
 
@@ -114,7 +110,7 @@ class DigestComposer:
         return text
 
 
-class DigestPass(ClaimPass[Claim]):
+class DigestPass(ClaimPass[Claim, DigestOutbox]):
     """One pass: claim what is due (and what earlier passes left), compose, send, mark.
 
     Args:
@@ -144,7 +140,13 @@ class DigestPass(ClaimPass[Claim]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(
-            sessions, now, budget=budget, workers=workers, batch=batch, lease=lease, sleep=sleep
+            partial(DigestOutbox, sessions),
+            now,
+            budget=budget,
+            workers=workers,
+            batch=batch,
+            lease=lease,
+            sleep=sleep,
         )
         self.send = send
         self.default_zone = default_zone
@@ -155,25 +157,22 @@ class DigestPass(ClaimPass[Claim]):
 
     async def run(self) -> PassReport:
         """Deliver everything due at ``now``; return what happened."""
-        async with self.sessions() as session:
-            self._due = await due_digests.list_due_subscriptions(
-                session, self.now, self.default_zone
-            )
-            if not self._due and not await deliveries.has_takeable(session, self._moment()):
-                return self.report  # most minutes: nothing to read stories and rates for
-            today = self.now.astimezone(zone_from_name(self.default_zone) or UTC).date()
-            rates = await list_current_rates(session, today)
-            stories = await list_story_pool(
-                session, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
-            )
-        self._composer = DigestComposer(stories, rates, self.now, self.default_language)
+        material = await self.outbox.material(
+            self.now, self.default_zone, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
+        )
+        if material is None:
+            return self.report  # most minutes: nothing to read stories and rates for
+        self._due = material.due
+        self._composer = DigestComposer(
+            material.stories, material.rates, self.now, self.default_language
+        )
         await self._send_all()
         return self.report
 
     # -- claiming ------------------------------------------------------------------------
 
     async def _produce(self) -> None:
-        while ids := await finish_transaction(self._claim(None)):
+        while ids := await self.outbox.claim_lapsed(self.lease, self.batch):
             await self._enqueue(ids)
         due = self._due
         chunks = [due[start : start + self.batch] for start in range(0, len(due), self.batch)]
@@ -181,22 +180,11 @@ class DigestPass(ClaimPass[Claim]):
         # order; shuffled, each mostly claims its own (and on PostgreSQL skips locked ones).
         random.shuffle(chunks)
         for chunk in chunks:
-            if ids := await finish_transaction(self._claim(chunk)):
+            if ids := await self.outbox.claim_due(chunk, self.lease):
                 await self._enqueue(ids)
 
-    async def _claim(self, chunk: list[DueSubscription] | None) -> list[int]:
-        """Take over lapsed claims (no chunk), else claim the chunk's new deliveries."""
-        async with self.sessions() as session, session.begin():
-            if chunk is None:
-                moment = self._moment()
-                return await deliveries.reclaim(session, self.token, moment, self.lease, self.batch)
-            return await deliveries.claim_new(
-                session, chunk, self.token, self._moment(), self.lease
-            )
-
     async def _enqueue(self, ids: list[int]) -> None:
-        async with self.sessions() as session:
-            claims = await deliveries.list_claims(session, ids, self.token)
+        claims = await self.outbox.claims(ids)
         self.report.claimed += len(claims)
         for claim in claims:
             await self._queue_item(claim)
@@ -245,18 +233,14 @@ class DigestPass(ClaimPass[Claim]):
         else:
             await self._fail(claim, outcome.reason)
 
-    # -- outcomes ------------------------------------------------------------------------
-
-    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
-        await deliveries.mark_sent(session, held, self._moment())
+    # -- outcomes (written by the outbox; counted and logged here) -----------------------
 
     def _marks_written(self, count: int) -> None:
         DIGESTS.labels(outcome="sent").inc(count)
 
     async def _fail(self, claim: Claim, reason: str) -> None:
         log.warning("digest %d for chat %d failed: %s", claim.delivery_id, claim.chat_id, reason)
-        async with self.sessions() as session, session.begin():
-            await deliveries.mark_failed(session, claim.delivery_id, claim.token, reason)
+        await self.outbox.fail(claim, reason)
         DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
 
@@ -264,31 +248,19 @@ class DigestPass(ClaimPass[Claim]):
         self, claim: Claim, not_before: datetime, reason: str, counts: bool
     ) -> None:
         log.info("digest %d for chat %d put back: %s", claim.delivery_id, claim.chat_id, reason)
-        async with self.sessions() as session, session.begin():
-            await deliveries.put_back(
-                session,
-                claim.delivery_id,
-                claim.token,
-                not_before,
-                reason,
-                counts_as_attempt=counts,
-            )
+        await self.outbox.put_back(claim, not_before, reason, counts_as_attempt=counts)
         self.report.put_back += 1
 
     async def _unreachable(self, claim: Claim, chat_id: int, error: str) -> None:
         log.warning("chat %d cannot be written to (%s): subscription stopped", chat_id, error)
-        async with self.sessions() as session, session.begin():
-            await deliveries.deactivate_subscription(session, claim.subscription_id)
-            await set_chat_unreachable(session, chat_id, self.now)
-            await deliveries.mark_failed(session, claim.delivery_id, claim.token, error)
+        await self.outbox.stop_unreachable(claim, chat_id, error, self.now)
         DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
         self.report.unreachable += 1
 
     async def _move(self, claim: Claim, old_id: int, new_id: int) -> bool:
         log.info("chat %d became supergroup %d: moving its subscription", old_id, new_id)
-        async with self.sessions() as session, session.begin():
-            moved = await deliveries.move_chat(session, old_id, new_id)
+        moved = await self.outbox.move_chat(old_id, new_id)
         if moved:
             self.report.moved += 1
         return moved
