@@ -1,18 +1,20 @@
-"""Daily digests: one delivery pass over the due subscriptions, and the per-minute job.
+"""The digest pass: one pass over the due subscriptions, delivering each chat its digest.
 
-A pass claims deliveries (``storage.deliveries``), composes each digest
-(``views.digest_layout`` + ``views.digest``) and sends it within the bot's send budget
-(``bot.limits``: shared by all the bot's processes on PostgreSQL or Redis). Claims, sends
-and "sent" marks overlap: a producer claims batches while workers send the previous ones
-and a marker commits what was sent.
+A pass (``DigestPass``, on the claim → send → mark skeleton of ``bot.claim_pass``) reads
+what is due and claims deliveries through its store (``services.digest_pass``), composes
+each digest (``views.digest_layout`` + ``views.digest``) and sends it within the bot's
+send budget (``bot.limits``: shared by all the bot's processes on PostgreSQL or Redis).
+Claims, sends and "sent" marks overlap: a producer claims batches while workers send the
+previous ones and a marker commits what was sent. The per-minute job that runs passes is
+``bot.digest_job``; ``newsbot digest run-due`` (``bot.digest_command``) runs one.
 
 What each Telegram answer does to a delivery:
 
 - accepted: marked sent (group commit: the marker writes whatever was sent since its
   last write, one transaction, usually a message or two);
 - 429: every sender of the bot pauses (in every process when the budget is shared);
-  waits up to 60 s are waited out and the message
-  sent again, a longer wait puts the delivery back for a later pass (not an attempt);
+  waits up to 60 s are waited out and the message sent again, a longer wait puts the
+  delivery back for a later pass (not an attempt);
 - 403 / 400 "chat not found": the subscription stops and the chat is marked unreachable;
 - "group chat was upgraded": the chat and its subscription move to the new id, and the
   digest goes there;
