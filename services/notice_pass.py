@@ -1,4 +1,5 @@
-"""The store side of a notice pass (``bot.notices``): claims, composing, outcomes.
+"""The store side of notice rounds (``bot.notices``, ``bot.notice_job``): a kind's
+detector, a pass's claims, composing and outcomes, and pruning old notices.
 
 Each method is one transaction over ``storage.notices`` for one kind; the kind's own
 hooks (a composer, what to do for a chat that is gone or moved) run inside them. The pass
@@ -22,6 +23,21 @@ T = TypeVar("T")
 
 UnreachableHook = Callable[[AsyncSession, int, datetime], Awaitable[None]]
 MigratedHook = Callable[[AsyncSession, int, int], Awaitable[None]]
+Detector = Callable[[AsyncSession, datetime], Awaitable[int]]
+
+
+async def detect_notices(
+    sessions: async_sessionmaker[AsyncSession], detect: Detector, now: datetime
+) -> int:
+    """Run a kind's ``detect`` at ``now`` in a transaction of its own; notices it added."""
+    async with sessions() as session, session.begin():
+        return await detect(session, now)
+
+
+async def prune_old_notices(sessions: async_sessionmaker[AsyncSession], before: datetime) -> int:
+    """Delete the sent, failed and dropped notices older than ``before``; how many."""
+    async with sessions() as session, session.begin():
+        return await notices.prune_notices(session, before)
 
 
 class NoticeOutbox(Outbox):
