@@ -24,7 +24,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypedDict, TypeVar
 
 from bot.send_budget import Budget
 from services.outbox import Clock, Outbox
@@ -35,6 +35,17 @@ ItemT = TypeVar("ItemT")
 OutboxT = TypeVar("OutboxT", bound=Outbox)
 
 MARK_TRIES = 3  # a "sent" mark that cannot be written after these is logged loudly
+LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
+WORKERS = 16  # sends in flight: Telegram answers in ~0.1 s, 30 a second need a few at once
+
+
+class PassTuning(TypedDict, total=False):
+    """What tests and benches may change of a pass (see ``ClaimPass``)."""
+
+    workers: int
+    batch: int
+    lease: timedelta
+    sleep: Callable[[float], Awaitable[None]]
 
 
 class ClaimPass(ABC, Generic[ItemT, OutboxT]):
@@ -45,10 +56,13 @@ class ClaimPass(ABC, Generic[ItemT, OutboxT]):
         now: The moment of the pass; must be aware.
         budget: The bot's send budget.
         workers: Items being sent at once.
-        batch: Items (or chats) claimed per transaction; the queue holds two batches.
+        batch: Items (or chats) claimed per transaction, ``BATCH`` when None; the queue
+            holds two batches.
         lease: How long a claim holds before another pass may take it over.
         sleep: How to wait out a short 429 (tests pass a fake one).
     """
+
+    BATCH: ClassVar[int] = 100  # a subclass's claims per transaction
 
     def __init__(
         self,
@@ -56,17 +70,17 @@ class ClaimPass(ABC, Generic[ItemT, OutboxT]):
         now: datetime,
         *,
         budget: Budget,
-        workers: int,
-        batch: int,
-        lease: timedelta,
-        sleep: Callable[[float], Awaitable[None]],
+        workers: int = WORKERS,
+        batch: int | None = None,
+        lease: timedelta = LEASE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("the moment of a pass must be aware")
         self.now = now.astimezone(UTC)
         self.budget = budget
         self.workers = max(1, workers)
-        self.batch = max(1, batch)
+        self.batch = max(1, self.BATCH if batch is None else batch)
         self.lease = lease
         self.sleep = sleep
         self.token = uuid.uuid4().hex

@@ -25,20 +25,21 @@ What each Telegram answer does to a delivery:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, send_within_budget
 from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sender
-from bot.claim_pass import ClaimPass
+from bot.claim_pass import LEASE as LEASE
+from bot.claim_pass import WORKERS as WORKERS
+from bot.claim_pass import ClaimPass, PassTuning
 from bot.metrics import DIGESTS
 from bot.send_budget import Budget
 from core.types import RateQuote, Story
@@ -53,11 +54,9 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[int, str], Awaitable[None]]
 
-LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
 MAX_ATTEMPTS = 5
 RETRY_LATER = timedelta(minutes=1)
 CLAIM_BATCH = 100
-WORKERS = 16  # sends in flight: Telegram answers in ~0.1 s, 30 a second need a few at once
 POOL_DAYS = 7  # stories older than this are in no digest
 POOL_LIMIT = 5000
 
@@ -122,10 +121,11 @@ class DigestPass(ClaimPass[Claim, DigestOutbox]):
         default_zone: The zone of chats that chose none (``TIMEZONE``).
         default_language: The language of chats that chose none.
         budget: The process's send budget.
-        workers: Sends in flight at once.
-        batch: Deliveries claimed per transaction.
-        sleep: How to wait out a 429 (tests pass a fake one).
+        **tuning: ``workers`` (sends in flight at once), ``batch`` (deliveries claimed per
+            transaction), ``lease``, ``sleep`` (how to wait out a 429): see ``ClaimPass``.
     """
+
+    BATCH = CLAIM_BATCH
 
     def __init__(
         self,
@@ -136,20 +136,9 @@ class DigestPass(ClaimPass[Claim, DigestOutbox]):
         default_zone: str,
         default_language: str,
         budget: Budget,
-        workers: int = WORKERS,
-        batch: int = CLAIM_BATCH,
-        lease: timedelta = LEASE,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **tuning: Unpack[PassTuning],
     ) -> None:
-        super().__init__(
-            partial(DigestOutbox, sessions),
-            now,
-            budget=budget,
-            workers=workers,
-            batch=batch,
-            lease=lease,
-            sleep=sleep,
-        )
+        super().__init__(partial(DigestOutbox, sessions), now, budget=budget, **tuning)
         self.send = send
         self.default_zone = default_zone
         self.default_language = default_language

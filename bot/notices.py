@@ -55,17 +55,19 @@ message's notices fail; network trouble: put back, at most ``MAX_ATTEMPTS`` clai
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, HtmlSender, send_within_budget
-from bot.claim_pass import ClaimPass
+from bot.claim_pass import LEASE as LEASE
+from bot.claim_pass import WORKERS as WORKERS
+from bot.claim_pass import ClaimPass, PassTuning
 from bot.metrics import NOTICES
 from bot.notice_kinds import NoticeKind as NoticeKind
 from bot.notice_kinds import OutgoingNotice as OutgoingNotice
@@ -78,11 +80,9 @@ from storage.notices import ChatNotices
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
 MAX_ATTEMPTS = 5
 RETRY_LATER = timedelta(minutes=1)
 CLAIM_CHATS = 50  # chats claimed per transaction
-WORKERS = 16  # chats being sent to at once
 
 
 @dataclass
@@ -121,11 +121,11 @@ class NoticePass(ClaimPass[ChatNotices, NoticeOutbox]):
         default_language: The language of chats that chose none.
         default_zone: The time zone of chats that chose none.
         budget: The bot's send budget.
-        workers: Chats sent to at once.
-        batch: Chats claimed per transaction.
-        lease: How long a claim holds.
-        sleep: How to wait out a short 429 (tests pass a fake one).
+        **tuning: ``workers`` (chats sent to at once), ``batch`` (chats claimed per
+            transaction), ``lease``, ``sleep`` (how to wait out a 429): see ``ClaimPass``.
     """
+
+    BATCH = CLAIM_CHATS
 
     def __init__(
         self,
@@ -137,19 +137,10 @@ class NoticePass(ClaimPass[ChatNotices, NoticeOutbox]):
         default_language: str,
         default_zone: str,
         budget: Budget,
-        workers: int = WORKERS,
-        batch: int = CLAIM_CHATS,
-        lease: timedelta = LEASE,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **tuning: Unpack[PassTuning],
     ) -> None:
         super().__init__(
-            partial(NoticeOutbox, sessions, kind=kind.name),
-            now,
-            budget=budget,
-            workers=workers,
-            batch=batch,
-            lease=lease,
-            sleep=sleep,
+            partial(NoticeOutbox, sessions, kind=kind.name), now, budget=budget, **tuning
         )
         self.kind = kind
         self.send = send
