@@ -34,7 +34,7 @@ from bench.scratch_db import scratch_postgres
 from bot.app import build_application, lift_flood_limit
 from bot.redis_limits import RedisSlots, connect
 from bot.retry import RetryingLimiter
-from bot.send_budget import PROCESS_BUDGET, Budget
+from bot.send_budget import Budget, SendBudget
 from bot.settings import load_settings, to_async_url
 from bot.shared_budget import SharedBudget
 from storage.database import make_engine, upgrade_database
@@ -71,7 +71,7 @@ async def shared_budgets(admin_url: str, redis_url: str | None) -> AsyncIterator
         engine = make_engine(to_async_url(url))
         await upgrade_database(engine)
         budgets: dict[str, Any] = {
-            "process (today)": PROCESS_BUDGET,
+            "process (today)": SendBudget(),
             "PostgreSQL": SharedBudget(PostgresSlots(engine, "bench"), **NEVER_WAITS),
         }
         client = connect(redis_url) if redis_url else None

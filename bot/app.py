@@ -31,6 +31,7 @@ from bot.limits import SharedLimits, open_limits
 from bot.logsafe import protect_secret
 from bot.notice_kinds import register_notice_kind
 from bot.retry import RetryingLimiter
+from bot.send_budget import Budget, SendBudget
 from bot.settings import Settings
 from bot.store import open_store
 from bot.topic_notices import topic_kind
@@ -166,10 +167,11 @@ def _start_services(
 
 class _Lifecycle:
     """Opens the store and the shared limits when the Application starts; closes them when
-    it stops."""
+    it stops. ``own_budget`` is the process's send budget (the limits' on SQLite)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, own_budget: Budget) -> None:
         self.settings = settings
+        self.own_budget = own_budget
         self.stack = AsyncExitStack()
 
     async def post_init(self, app: BotApplication) -> None:
@@ -179,7 +181,9 @@ class _Lifecycle:
             default_language=self.settings.default_language,
             default_timezone=self.settings.timezone,
         )
-        limits = await self.stack.enter_async_context(open_limits(self.settings, sessions))
+        limits = await self.stack.enter_async_context(
+            open_limits(self.settings, sessions, self.own_budget)
+        )
         use_limits(app, limits)
         app.bot_data.admin_ids = frozenset(self.settings.admin_ids)
         if self.settings.fetch_sources:
@@ -210,7 +214,9 @@ def build_application(
     """
     token = settings.bot_token.get_secret_value() if settings.bot_token else EMULATOR_TOKEN
     protect_secret(token)
-    lifecycle = _Lifecycle(settings)
+    # The process's one send budget: replies and the passes of newsbot run share it.
+    own_budget = SendBudget()
+    lifecycle = _Lifecycle(settings, own_budget)
     builder = (
         Application.builder()
         .token(token)
@@ -224,7 +230,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(RetryingLimiter())
+        .rate_limiter(RetryingLimiter(own_budget))
         .concurrent_updates(update_processor or FairUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(lifecycle.post_init)
         .post_shutdown(lifecycle.post_shutdown)

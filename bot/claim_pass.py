@@ -10,8 +10,9 @@ them; sends under way finish and are marked, so a restart repeats none of them; 
 transaction under way is finished rather than cut off (``finish_transaction``).
 
 A subclass says how to claim (``_produce``, putting items with ``_queue_item``), how to
-deliver one item (``_deliver``, calling ``_note_sent`` for what Telegram accepted), how to
-write the marks (``_write_marks``) and how to name an item in the log (``_describe``).
+deliver one item (``_deliver``, calling ``_note_sent`` for what Telegram accepted) and how
+to name an item in the log (``_describe``). Its store (an ``services.outbox.Outbox``,
+built on the pass's clock and token) owns the transactions, the "sent" marks among them.
 """
 
 from __future__ import annotations
@@ -23,50 +24,63 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typing import ClassVar, Generic, TypedDict, TypeVar
 
 from bot.send_budget import Budget
+from services.outbox import Clock, Outbox
 
 log = logging.getLogger(__name__)
 
 ItemT = TypeVar("ItemT")
+OutboxT = TypeVar("OutboxT", bound=Outbox)
 
 MARK_TRIES = 3  # a "sent" mark that cannot be written after these is logged loudly
+LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
+WORKERS = 16  # sends in flight: Telegram answers in ~0.1 s, 30 a second need a few at once
 
 
-class ClaimPass(ABC, Generic[ItemT]):
+class PassTuning(TypedDict, total=False):
+    """What tests and benches may change of a pass (see ``ClaimPass``)."""
+
+    workers: int
+    batch: int
+    lease: timedelta
+    sleep: Callable[[float], Awaitable[None]]
+
+
+class ClaimPass(ABC, Generic[ItemT, OutboxT]):
     """The claim → send → mark skeleton of one pass (see the module docstring).
 
     Args:
-        sessions: The store.
+        outbox: Builds the pass's store from its clock (``_moment``) and claim token.
         now: The moment of the pass; must be aware.
         budget: The bot's send budget.
         workers: Items being sent at once.
-        batch: Items (or chats) claimed per transaction; the queue holds two batches.
+        batch: Items (or chats) claimed per transaction, ``BATCH`` when None; the queue
+            holds two batches.
         lease: How long a claim holds before another pass may take it over.
         sleep: How to wait out a short 429 (tests pass a fake one).
     """
 
+    BATCH: ClassVar[int] = 100  # a subclass's claims per transaction
+
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        outbox: Callable[[Clock, str], OutboxT],
         now: datetime,
         *,
         budget: Budget,
-        workers: int,
-        batch: int,
-        lease: timedelta,
-        sleep: Callable[[float], Awaitable[None]],
+        workers: int = WORKERS,
+        batch: int | None = None,
+        lease: timedelta = LEASE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("the moment of a pass must be aware")
-        self.sessions = sessions
         self.now = now.astimezone(UTC)
         self.budget = budget
         self.workers = max(1, workers)
-        self.batch = max(1, batch)
+        self.batch = max(1, self.BATCH if batch is None else batch)
         self.lease = lease
         self.sleep = sleep
         self.token = uuid.uuid4().hex
@@ -75,6 +89,7 @@ class ClaimPass(ABC, Generic[ItemT]):
         self._sent_ready = asyncio.Event()
         self._closing = False
         self._started = time.monotonic()
+        self.outbox = outbox(self._moment, self.token)
 
     # -- what a subclass says ------------------------------------------------------------
 
@@ -85,10 +100,6 @@ class ClaimPass(ABC, Generic[ItemT]):
     @abstractmethod
     async def _deliver(self, item: ItemT) -> None:
         """Send one claimed item and record its outcome."""
-
-    @abstractmethod
-    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
-        """Mark these (row id, claim token) pairs sent, in ``session``'s transaction."""
 
     @abstractmethod
     def _marks_written(self, count: int) -> None:
@@ -192,8 +203,7 @@ class ClaimPass(ABC, Generic[ItemT]):
         """Write one group of marks, trying again a little later; False when it gave up."""
         for attempt in range(1, MARK_TRIES + 1):
             try:
-                async with self.sessions() as session, session.begin():
-                    await self._write_marks(session, held)
+                await self.outbox.mark_sent(held)
                 self._marks_written(len(held))
                 return True
             except Exception:

@@ -42,27 +42,7 @@ async def cmd_digest_run_due(args: argparse.Namespace, settings: Settings) -> in
     Exit code 0 when the pass ran, whatever Telegram answered for single chats (those are
     in the summary line and the log); 2 when it cannot run at all (no token, no store).
     """
-    from bot.cron_bot import cron_bot, round_moment, round_token
-    from bot.digests import run_due_pass, telegram_sender
-    from bot.limits import open_limits
-    from bot.store import open_store
+    from bot.cron_bot import run_round
+    from bot.digests import run_due_pass
 
-    token = round_token(settings, "digests")
-    now = round_moment(args.now, settings)
-    # The budget and the claims of the running bot's processes: a pass beside them shares
-    # Telegram's limits with them, and takes only what nobody has claimed.
-    async with (
-        open_store(settings) as sessions,
-        open_limits(settings, sessions) as limits,
-        cron_bot(settings, token) as bot,
-    ):
-        report = await run_due_pass(
-            sessions,
-            telegram_sender(bot),
-            now,
-            default_zone=settings.timezone,
-            default_language=settings.default_language,
-            budget=limits.budget,
-        )
-    print(report.summary())
-    return 0
+    return await run_round(settings, "digests", args.now, run_due_pass)

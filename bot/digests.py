@@ -1,18 +1,20 @@
-"""Daily digests: one delivery pass over the due subscriptions, and the per-minute job.
+"""The digest pass: one pass over the due subscriptions, delivering each chat its digest.
 
-A pass claims deliveries (``storage.deliveries``), composes each digest
-(``views.digest_layout`` + ``views.digest``) and sends it within the bot's send budget
-(``bot.limits``: shared by all the bot's processes on PostgreSQL or Redis). Claims, sends
-and "sent" marks overlap: a producer claims batches while workers send the previous ones
-and a marker commits what was sent.
+A pass (``DigestPass``, on the claim → send → mark skeleton of ``bot.claim_pass``) reads
+what is due and claims deliveries through its store (``services.digest_pass``), composes
+each digest (``views.digest_layout`` + ``views.digest``) and sends it within the bot's
+send budget (``bot.limits``: shared by all the bot's processes on PostgreSQL or Redis).
+Claims, sends and "sent" marks overlap: a producer claims batches while workers send the
+previous ones and a marker commits what was sent. The per-minute job that runs passes is
+``bot.digest_job``; ``newsbot digest run-due`` (``bot.digest_command``) runs one.
 
 What each Telegram answer does to a delivery:
 
 - accepted: marked sent (group commit: the marker writes whatever was sent since its
   last write, one transaction, usually a message or two);
 - 429: every sender of the bot pauses (in every process when the budget is shared);
-  waits up to 60 s are waited out and the message
-  sent again, a longer wait puts the delivery back for a later pass (not an attempt);
+  waits up to 60 s are waited out and the message sent again, a longer wait puts the
+  delivery back for a later pass (not an attempt);
 - 403 / 400 "chat not found": the subscription stops and the chat is marked unreachable;
 - "group chat was upgraded": the chat and its subscription move to the new id, and the
   digest goes there;
@@ -23,29 +25,28 @@ What each Telegram answer does to a delivery:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, send_within_budget
 from bot.bulk_send import telegram_sender as telegram_sender  # the digests' sender
-from bot.claim_pass import ClaimPass
+from bot.claim_pass import LEASE as LEASE
+from bot.claim_pass import WORKERS as WORKERS
+from bot.claim_pass import ClaimPass, PassTuning
 from bot.metrics import DIGESTS
-from bot.send_budget import PROCESS_BUDGET, Budget
-from core.schedule_words import zone_from_name
+from bot.send_budget import Budget
 from core.types import RateQuote, Story
 from locales import use_language
-from storage import deliveries
-from storage.chats import set_chat_unreachable
-from storage.database import finish_transaction
-from storage.deliveries import Claim, DueSubscription
-from storage.rates import list_current_rates
+from services.digest_pass import DigestOutbox
+from storage.deliveries import Claim
+from storage.due_digests import DueSubscription
 from views.digest import DIGEST_CURRENCIES, render_digest
 from views.digest_layout import StoryPool, digest_since, fit_digest, group_by_country
 
@@ -53,11 +54,9 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[int, str], Awaitable[None]]
 
-LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
 MAX_ATTEMPTS = 5
 RETRY_LATER = timedelta(minutes=1)
 CLAIM_BATCH = 100
-WORKERS = 16  # sends in flight: Telegram answers in ~0.1 s, 30 a second need a few at once
 POOL_DAYS = 7  # stories older than this are in no digest
 POOL_LIMIT = 5000
 
@@ -112,7 +111,7 @@ class DigestComposer:
         return text
 
 
-class DigestPass(ClaimPass[Claim]):
+class DigestPass(ClaimPass[Claim, DigestOutbox]):
     """One pass: claim what is due (and what earlier passes left), compose, send, mark.
 
     Args:
@@ -122,10 +121,11 @@ class DigestPass(ClaimPass[Claim]):
         default_zone: The zone of chats that chose none (``TIMEZONE``).
         default_language: The language of chats that chose none.
         budget: The process's send budget.
-        workers: Sends in flight at once.
-        batch: Deliveries claimed per transaction.
-        sleep: How to wait out a 429 (tests pass a fake one).
+        **tuning: ``workers`` (sends in flight at once), ``batch`` (deliveries claimed per
+            transaction), ``lease``, ``sleep`` (how to wait out a 429): see ``ClaimPass``.
     """
+
+    BATCH = CLAIM_BATCH
 
     def __init__(
         self,
@@ -135,15 +135,10 @@ class DigestPass(ClaimPass[Claim]):
         *,
         default_zone: str,
         default_language: str,
-        budget: Budget = PROCESS_BUDGET,
-        workers: int = WORKERS,
-        batch: int = CLAIM_BATCH,
-        lease: timedelta = LEASE,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        budget: Budget,
+        **tuning: Unpack[PassTuning],
     ) -> None:
-        super().__init__(
-            sessions, now, budget=budget, workers=workers, batch=batch, lease=lease, sleep=sleep
-        )
+        super().__init__(partial(DigestOutbox, sessions), now, budget=budget, **tuning)
         self.send = send
         self.default_zone = default_zone
         self.default_language = default_language
@@ -153,25 +148,22 @@ class DigestPass(ClaimPass[Claim]):
 
     async def run(self) -> PassReport:
         """Deliver everything due at ``now``; return what happened."""
-        async with self.sessions() as session:
-            self._due = await deliveries.list_due_subscriptions(
-                session, self.now, self.default_zone
-            )
-            if not self._due and not await deliveries.has_takeable(session, self._moment()):
-                return self.report  # most minutes: nothing to read stories and rates for
-            today = self.now.astimezone(zone_from_name(self.default_zone) or UTC).date()
-            rates = await list_current_rates(session, today)
-            stories = await deliveries.list_story_pool(
-                session, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
-            )
-        self._composer = DigestComposer(stories, rates, self.now, self.default_language)
+        material = await self.outbox.material(
+            self.now, self.default_zone, self.now - timedelta(days=POOL_DAYS), POOL_LIMIT
+        )
+        if material is None:
+            return self.report  # most minutes: nothing to read stories and rates for
+        self._due = material.due
+        self._composer = DigestComposer(
+            material.stories, material.rates, self.now, self.default_language
+        )
         await self._send_all()
         return self.report
 
     # -- claiming ------------------------------------------------------------------------
 
     async def _produce(self) -> None:
-        while ids := await finish_transaction(self._claim(None)):
+        while ids := await self.outbox.claim_lapsed(self.lease, self.batch):
             await self._enqueue(ids)
         due = self._due
         chunks = [due[start : start + self.batch] for start in range(0, len(due), self.batch)]
@@ -179,22 +171,11 @@ class DigestPass(ClaimPass[Claim]):
         # order; shuffled, each mostly claims its own (and on PostgreSQL skips locked ones).
         random.shuffle(chunks)
         for chunk in chunks:
-            if ids := await finish_transaction(self._claim(chunk)):
+            if ids := await self.outbox.claim_due(chunk, self.lease):
                 await self._enqueue(ids)
 
-    async def _claim(self, chunk: list[DueSubscription] | None) -> list[int]:
-        """Take over lapsed claims (no chunk), else claim the chunk's new deliveries."""
-        async with self.sessions() as session, session.begin():
-            if chunk is None:
-                moment = self._moment()
-                return await deliveries.reclaim(session, self.token, moment, self.lease, self.batch)
-            return await deliveries.claim_new(
-                session, chunk, self.token, self._moment(), self.lease
-            )
-
     async def _enqueue(self, ids: list[int]) -> None:
-        async with self.sessions() as session:
-            claims = await deliveries.list_claims(session, ids, self.token)
+        claims = await self.outbox.claims(ids)
         self.report.claimed += len(claims)
         for claim in claims:
             await self._queue_item(claim)
@@ -243,18 +224,14 @@ class DigestPass(ClaimPass[Claim]):
         else:
             await self._fail(claim, outcome.reason)
 
-    # -- outcomes ------------------------------------------------------------------------
-
-    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
-        await deliveries.mark_sent(session, held, self._moment())
+    # -- outcomes (written by the outbox; counted and logged here) -----------------------
 
     def _marks_written(self, count: int) -> None:
         DIGESTS.labels(outcome="sent").inc(count)
 
     async def _fail(self, claim: Claim, reason: str) -> None:
         log.warning("digest %d for chat %d failed: %s", claim.delivery_id, claim.chat_id, reason)
-        async with self.sessions() as session, session.begin():
-            await deliveries.mark_failed(session, claim.delivery_id, claim.token, reason)
+        await self.outbox.fail(claim, reason)
         DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
 
@@ -262,31 +239,19 @@ class DigestPass(ClaimPass[Claim]):
         self, claim: Claim, not_before: datetime, reason: str, counts: bool
     ) -> None:
         log.info("digest %d for chat %d put back: %s", claim.delivery_id, claim.chat_id, reason)
-        async with self.sessions() as session, session.begin():
-            await deliveries.put_back(
-                session,
-                claim.delivery_id,
-                claim.token,
-                not_before,
-                reason,
-                counts_as_attempt=counts,
-            )
+        await self.outbox.put_back(claim, not_before, reason, counts_as_attempt=counts)
         self.report.put_back += 1
 
     async def _unreachable(self, claim: Claim, chat_id: int, error: str) -> None:
         log.warning("chat %d cannot be written to (%s): subscription stopped", chat_id, error)
-        async with self.sessions() as session, session.begin():
-            await deliveries.deactivate_subscription(session, claim.subscription_id)
-            await set_chat_unreachable(session, chat_id, self.now)
-            await deliveries.mark_failed(session, claim.delivery_id, claim.token, error)
+        await self.outbox.stop_unreachable(claim, chat_id, error, self.now)
         DIGESTS.labels(outcome="failed").inc()
         self.report.failed += 1
         self.report.unreachable += 1
 
     async def _move(self, claim: Claim, old_id: int, new_id: int) -> bool:
         log.info("chat %d became supergroup %d: moving its subscription", old_id, new_id)
-        async with self.sessions() as session, session.begin():
-            moved = await deliveries.move_chat(session, old_id, new_id)
+        moved = await self.outbox.move_chat(old_id, new_id)
         if moved:
             self.report.moved += 1
         return moved
@@ -299,7 +264,7 @@ async def run_due_pass(
     *,
     default_zone: str,
     default_language: str,
-    budget: Budget = PROCESS_BUDGET,
+    budget: Budget,
     **options: Any,
 ) -> PassReport:
     """One delivery pass at ``now`` (see ``DigestPass``)."""

@@ -3,8 +3,9 @@
 - ``REDIS_URL`` set: Redis (``bot.redis_limits``) holds the send budget, the flood buckets
   and the record of updates taken.
 - PostgreSQL: the database holds them (``storage.shared_limits``, migration 0010).
-- SQLite (one machine): the send budget and flood buckets stay in the process
-  (``bot.send_budget``, ``handlers.flood``); the update record is still the database's.
+- SQLite (one machine): the send budget and flood buckets stay in the process (the
+  ``SendBudget`` its builder made, ``handlers.flood``); the update record is still the
+  database's.
 
 ``open_limits`` picks the engine once per process; every send, every update and every
 webhook POST then goes through what it returns.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.send_budget import PROCESS_BUDGET, Budget
+from bot.send_budget import Budget
 from bot.shared_budget import SharedBudget
 from storage.database import make_engine, make_sessionmaker
 from storage.shared_limits import (
@@ -110,9 +111,13 @@ def _engine_of(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
 
 @asynccontextmanager
 async def open_limits(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], own_budget: Budget
 ) -> AsyncIterator[SharedLimits]:
-    """The limits of this process, on Redis, PostgreSQL or (SQLite) in the process."""
+    """The limits of this process, on Redis, PostgreSQL or (SQLite) in the process.
+
+    ``own_budget`` is the process's one ``SendBudget``: the budget on SQLite, where no other
+    process shares Telegram's limits with this one.
+    """
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     bot = bot_key(token)
     if settings.redis_url is not None:
@@ -144,4 +149,4 @@ async def open_limits(
             await budget.close()
             await own.dispose()
         return
-    yield SharedLimits("process", PROCESS_BUDGET, None, UpdateRecord(bot, sessions))
+    yield SharedLimits("process", own_budget, None, UpdateRecord(bot, sessions))

@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.digest_command import moment
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from bot.bulk_send import HtmlSender
+    from bot.notices import NoticeReport
 
 
 def add_run_due_command(
@@ -75,30 +83,17 @@ async def cmd_notices_run_due(args: argparse.Namespace, settings: Settings) -> i
     Exit code 0 when the round ran, whatever Telegram answered for single chats; 2 when it
     cannot run at all (no token, no store, Telegram unreachable).
     """
-    from bot.bulk_send import telegram_sender
-    from bot.cron_bot import cron_bot, round_moment, round_token
-    from bot.limits import open_limits
+    from bot.cron_bot import run_round
     from bot.notice_job import run_kind_once
-    from bot.store import open_store
 
     kind = load_kind(args.notice_kind, settings)
-    token = round_token(settings, "notices")
-    now = round_moment(args.now, settings)
-    # The running bot's budget and claims: this round shares Telegram's limits with them
-    # and takes only what nobody has claimed.
-    async with (
-        open_store(settings) as sessions,
-        open_limits(settings, sessions) as limits,
-        cron_bot(settings, token) as bot,
-    ):
-        report = await run_kind_once(
-            sessions,
-            kind,
-            telegram_sender(bot),
-            now,
-            default_language=settings.default_language,
-            default_zone=settings.timezone,
-            budget=limits.budget,
-        )
-    print(report.summary())
-    return 0
+
+    async def one_round(
+        sessions: async_sessionmaker[AsyncSession],
+        send: HtmlSender,
+        now: datetime,
+        **defaults: Any,
+    ) -> NoticeReport:
+        return await run_kind_once(sessions, kind, send, now, **defaults)
+
+    return await run_round(settings, "notices", args.now, one_round)

@@ -23,8 +23,8 @@ from bot.bulk_send import HtmlSender, pass_bot, telegram_sender
 from bot.digest_job import seconds_to_next_minute
 from bot.notice_kinds import NoticeKind, notice_kinds
 from bot.notices import WORKERS, NoticeReport, run_notice_pass
+from services.notice_pass import detect_notices, prune_old_notices
 from storage.leases import make_holder, run_under_lease
-from storage.notices import prune_notices
 
 if TYPE_CHECKING:
     from bot.run import BackgroundJob
@@ -54,8 +54,7 @@ async def run_kind_once(
 ) -> NoticeReport:
     """One round of ``kind`` at ``now``: its ``detect`` in a transaction, then a pass."""
     if kind.detect is not None:
-        async with sessions() as session, session.begin():
-            added = await kind.detect(session, now)
+        added = await detect_notices(sessions, kind.detect, now)
         if added:
             log.info("%s: %d new notices", kind.name, added)
     return await run_notice_pass(
@@ -189,8 +188,7 @@ async def _one_round(
 
 async def _prune(sessions: async_sessionmaker[AsyncSession], before: datetime) -> None:
     try:
-        async with sessions() as session, session.begin():
-            gone = await prune_notices(session, before)
+        gone = await prune_old_notices(sessions, before)
     except Exception:
         log.exception("could not prune old notices")
         return

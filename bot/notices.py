@@ -55,34 +55,34 @@ message's notices fail; network trouble: put back, at most ``MAX_ATTEMPTS`` clai
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bulk_send import Answer, HtmlSender, send_within_budget
-from bot.claim_pass import ClaimPass
+from bot.claim_pass import LEASE as LEASE
+from bot.claim_pass import WORKERS as WORKERS
+from bot.claim_pass import ClaimPass, PassTuning
 from bot.metrics import NOTICES
 from bot.notice_kinds import NoticeKind as NoticeKind
 from bot.notice_kinds import OutgoingNotice as OutgoingNotice
-from bot.send_budget import PROCESS_BUDGET, Budget
+from bot.send_budget import Budget
 from core.schedule_words import zone_from_name
 from locales import use_language
+from services.notice_pass import NoticeOutbox
 from storage import notices
-from storage.chats import copy_chat, set_chat_unreachable
-from storage.database import finish_transaction
 from storage.notices import ChatNotices
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # a claim not marked by then is taken over by the next pass
 MAX_ATTEMPTS = 5
 RETRY_LATER = timedelta(minutes=1)
 CLAIM_CHATS = 50  # chats claimed per transaction
-WORKERS = 16  # chats being sent to at once
 
 
 @dataclass
@@ -110,7 +110,7 @@ class NoticeReport:
         )
 
 
-class NoticePass(ClaimPass[ChatNotices]):
+class NoticePass(ClaimPass[ChatNotices, NoticeOutbox]):
     """One pass of one kind: claim chats' notices, compose, send within the budget, mark.
 
     Args:
@@ -121,11 +121,11 @@ class NoticePass(ClaimPass[ChatNotices]):
         default_language: The language of chats that chose none.
         default_zone: The time zone of chats that chose none.
         budget: The bot's send budget.
-        workers: Chats sent to at once.
-        batch: Chats claimed per transaction.
-        lease: How long a claim holds.
-        sleep: How to wait out a short 429 (tests pass a fake one).
+        **tuning: ``workers`` (chats sent to at once), ``batch`` (chats claimed per
+            transaction), ``lease``, ``sleep`` (how to wait out a 429): see ``ClaimPass``.
     """
+
+    BATCH = CLAIM_CHATS
 
     def __init__(
         self,
@@ -136,14 +136,11 @@ class NoticePass(ClaimPass[ChatNotices]):
         *,
         default_language: str,
         default_zone: str,
-        budget: Budget = PROCESS_BUDGET,
-        workers: int = WORKERS,
-        batch: int = CLAIM_CHATS,
-        lease: timedelta = LEASE,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        budget: Budget,
+        **tuning: Unpack[PassTuning],
     ) -> None:
         super().__init__(
-            sessions, now, budget=budget, workers=workers, batch=batch, lease=lease, sleep=sleep
+            partial(NoticeOutbox, sessions, kind=kind.name), now, budget=budget, **tuning
         )
         self.kind = kind
         self.send = send
@@ -153,24 +150,17 @@ class NoticePass(ClaimPass[ChatNotices]):
 
     async def run(self) -> NoticeReport:
         """Deliver every takeable notice of the kind; return what happened."""
-        async with self.sessions() as session:
-            if not await notices.has_takeable(session, self.kind.name, self._moment()):
-                return self.report  # most minutes: one query and done
+        if not await self.outbox.has_takeable():
+            return self.report  # most minutes: one query and done
         await self._send_all()
         return self.report
 
     async def _produce(self) -> None:
-        while claimed := await finish_transaction(self._claim()):
+        # Claims made just before a stop stay until their lease ends.
+        while claimed := await self.outbox.claim_chats(self.lease, self.batch):
             for chat in claimed:
                 self.report.claimed += len(chat.notices)
                 await self._queue_item(chat)
-
-    async def _claim(self) -> list[ChatNotices]:
-        """Claim the next chats; claims made just before a stop stay until their lease ends."""
-        async with self.sessions() as session, session.begin():
-            return await notices.claim_chats(
-                session, self.kind.name, self.token, self._moment(), self.lease, self.batch
-            )
 
     def _describe(self, item: ChatNotices) -> str:
         return f"{self.kind.name} notices for chat {item.chat_id}"
@@ -192,8 +182,7 @@ class NoticePass(ClaimPass[ChatNotices]):
             chat, language=language, timezone=chat.timezone if known else self.default_zone
         )
         use_language(language)
-        async with self.sessions() as session:
-            messages = await self.kind.compose(session, chat, self.now)
+        messages = await self.outbox.compose(self.kind.compose, chat, self.now)
         owned = set(chat.ids)
         covered = {i for message in messages for i in message.notice_ids if i in owned}
         if owned - covered:
@@ -229,17 +218,13 @@ class NoticePass(ClaimPass[ChatNotices]):
                 await self._put_back(rest, later, outcome.reason, counts=not flooded)
                 return
 
-    async def _write_marks(self, session: AsyncSession, held: list[tuple[int, str]]) -> None:
-        await notices.mark_sent(session, held, self._moment())
-
     def _marks_written(self, count: int) -> None:
         NOTICES.labels(kind=self.kind.name, outcome="sent").inc(count)
 
     async def _fail(self, ids: Sequence[int], reason: str, *, dropped: bool = False) -> None:
         status = notices.DROPPED if dropped else notices.FAILED
         log.warning("%s notices %s %s: %s", self.kind.name, list(ids), status, reason)
-        async with self.sessions() as session, session.begin():
-            done = await notices.mark_failed(session, ids, self.token, reason, status=status)
+        done = await self.outbox.fail(ids, reason, status=status)
         NOTICES.labels(kind=self.kind.name, outcome=status).inc(done)
         if dropped:
             self.report.dropped += done
@@ -250,37 +235,21 @@ class NoticePass(ClaimPass[ChatNotices]):
         self, ids: Sequence[int], not_before: datetime, reason: str, *, counts: bool
     ) -> None:
         log.info("%s notices %s put back: %s", self.kind.name, list(ids), reason)
-        async with self.sessions() as session, session.begin():
-            done = await notices.put_back(
-                session, ids, self.token, not_before, reason, counts_as_attempt=counts
-            )
+        done = await self.outbox.put_back(ids, not_before, reason, counts_as_attempt=counts)
         self.report.put_back += done
 
     async def _unreachable(self, chat_id: int, held: Sequence[int], reason: str) -> None:
         log.warning("chat %d cannot be written to (%s): %s stops", chat_id, reason, self.kind.name)
-        async with self.sessions() as session, session.begin():
-            if self.kind.on_unreachable is not None:
-                await self.kind.on_unreachable(session, chat_id, self.now)
-            await set_chat_unreachable(session, chat_id, self.now)
-            # What this pass holds by id: notices it sent a moment ago are still claimed
-            # until the marker writes them, and must end up "sent", not dropped.
-            done = await notices.mark_failed(
-                session, held, self.token, reason, status=notices.DROPPED
-            )
-            done += await notices.drop_chat_notices(session, chat_id, reason, kind=self.kind.name)
+        done = await self.outbox.drop_unreachable(
+            chat_id, held, reason, self.now, self.kind.on_unreachable
+        )
         NOTICES.labels(kind=self.kind.name, outcome=notices.DROPPED).inc(done)
         self.report.dropped += done
         self.report.unreachable += 1
 
     async def _move(self, old_id: int, new_id: int) -> bool:
         log.info("chat %d became supergroup %d: moving its notices", old_id, new_id)
-        async with self.sessions() as session, session.begin():
-            # The old chat row stays: other features' rows may still refer to it, and each
-            # moves its own when it meets the upgrade (the digest pass, the other kinds).
-            await copy_chat(session, old_id, new_id)
-            if self.kind.on_migrated is not None:
-                await self.kind.on_migrated(session, old_id, new_id)
-            await notices.move_chat_notices(session, old_id, new_id)
+        await self.outbox.move_chat(old_id, new_id, self.kind.on_migrated)
         self.report.moved += 1
         return True
 
@@ -293,7 +262,7 @@ async def run_notice_pass(
     *,
     default_language: str,
     default_zone: str,
-    budget: Budget = PROCESS_BUDGET,
+    budget: Budget,
     **options: object,
 ) -> NoticeReport:
     """One pass of ``kind`` at ``now`` (see ``NoticePass``); ``options`` go to it."""

@@ -27,7 +27,7 @@ from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.metrics import ERRORS, REPLIES, labelled
-from bot.send_budget import PROCESS_BUDGET, Budget
+from bot.send_budget import Budget
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +98,17 @@ class RetryingLimiter(BaseRateLimiter[None]):
         backoff: Seconds before the first network retry; doubled each time.
         max_wait: A longer ``retry_after`` than this is not waited out but raised,
             so one chat's flood limit never stalls a handler for minutes.
-        budget: The send budget every message asks first (replaced by ``bot.app`` with
-            the shared one when the store opens).
+        budget: The send budget every message asks first: the process's own, built
+            with the Application (replaced by ``bot.app`` with the shared one when the
+            store opens).
     """
 
     def __init__(
         self,
+        budget: Budget,
         attempts: int = 3,
         backoff: float = 0.5,
         max_wait: float = 30.0,
-        budget: Budget = PROCESS_BUDGET,
     ) -> None:
         self.attempts = attempts
         self.backoff = backoff

@@ -2,7 +2,8 @@
 
 This is the budget of a bot that runs as one process on SQLite. With PostgreSQL or
 REDIS_URL the processes of a bot share one budget instead (``bot.shared_budget``); both
-are a ``Budget``, and every send asks the process's one budget (``bot.budgets``):
+are a ``Budget``, and every send asks the process's one budget (``bot.limits``), built
+once where the Application or a cron round is built and handed to every sender:
 
 - bulk senders (the daily digests) ``acquire`` a slot and wait for it;
 - interactive replies only ``note`` what they sent: a person waiting for an answer is
@@ -126,7 +127,3 @@ class SendBudget:
     def pause(self, seconds: float) -> None:
         """Telegram answered 429: nobody acquires for ``seconds`` from now."""
         self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
-
-
-# The one budget of this process: the digest job and the interactive replies share it.
-PROCESS_BUDGET = SendBudget()

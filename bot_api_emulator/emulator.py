@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import math
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
 from bot_api_emulator import edits, methods
 from bot_api_emulator.chats import ChatDriver
-from bot_api_emulator.errors import DEFAULT_DESCRIPTIONS, ApiError, InjectedNetworkError
+from bot_api_emulator.errors import ApiError
+from bot_api_emulator.faults import FaultInjection
 from bot_api_emulator.messages import BotMessage
 from bot_api_emulator.params import Params
 from bot_api_emulator.registry import METHODS
@@ -30,23 +28,10 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
 DUMMY_TOKEN = "123456:EMULATOR"
-# Calls that put a message in a chat: what Telegram's flood limit counts.
-SENDING_METHODS = frozenset(
-    ["sendmessage", "sendphoto", "senddocument", "sendmediagroup", "copymessage", "forwardmessage"]
-)
 _ANSWERING_MODULES = (methods, edits)  # imported for the methods they register
 
 
-@dataclass
-class _Failure:
-    method: str
-    error_code: int | None  # None: a network failure, no answer at all
-    description: str
-    parameters: dict[str, Any] | None
-    times: int
-
-
-class BotApiEmulator:
+class BotApiEmulator(FaultInjection):
     """A fake Telegram Bot API in memory: it stores chats and messages and enforces the limits.
 
     Args:
@@ -80,15 +65,12 @@ class BotApiEmulator:
         self.errors: list[tuple[str, int | None, str]] = []  # (method, code, description)
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.first_get_updates_at: float | None = None  # time.monotonic() of the first poll
-        self._failures: list[_Failure] = []
         self._pending: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._waiters: list[asyncio.Future[bool]] = []  # result True: superseded
         self._allowed_updates: list[str] | None = None
-        self._per_second: int | None = None
-        self._recent_sends: deque[float] = deque()
-        self.flood_refusals = 0  # sends answered 429 by the global limit
+        self._init_faults()
         self.webhook = WebhookPusher(self.state)
 
     # -- wiring --------------------------------------------------------------------------
@@ -188,79 +170,9 @@ class BotApiEmulator:
         self.state.migrated[chat_id] = new_chat_id
         return ChatDriver(self, chat, None)
 
-    def limit_rate(self, per_second: int | None = 30) -> None:
-        """Answer 429 with ``retry_after`` to a send that would make more than ``per_second``
-        in the last second, as Telegram's global flood limit does; None turns it off."""
-        self._per_second = per_second
-        self._recent_sends.clear()
-
-    def _check_flood(self, key: str) -> None:
-        if self._per_second is None or key not in SENDING_METHODS:
-            return
-        now = time.monotonic()
-        recent = self._recent_sends
-        while recent and recent[0] <= now - 1.0:
-            recent.popleft()
-        if len(recent) >= self._per_second:
-            self.flood_refusals += 1
-            wait = max(1, math.ceil(recent[0] + 1.0 - now))
-            raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
-        recent.append(now)
-
     def block(self, user: UserSpec | int) -> None:
         """The person blocks the bot: every later send to their chat answers 403."""
         self.state.blocked.add(user.id if isinstance(user, UserSpec) else user)
-
-    # -- failure injection ---------------------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        error_code: int | None = 400,
-        *,
-        description: str | None = None,
-        retry_after: int | None = None,
-        migrate_to_chat_id: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` fail.
-
-        Args:
-            method: a Bot API method name, e.g. "sendMessage" ("*" matches any).
-            error_code: 400, 403, 429, 502, ...; None for a network failure (no answer).
-            description: Telegram's description; a sensible one per code when omitted.
-            retry_after: seconds, sent as ``parameters.retry_after`` (429).
-            migrate_to_chat_id: sent as ``parameters.migrate_to_chat_id``.
-            times: how many calls in a row fail.
-        """
-        parameters: dict[str, Any] = {}
-        if error_code == 429:
-            retry_after = 1 if retry_after is None else retry_after
-        if retry_after is not None:
-            parameters["retry_after"] = retry_after
-        if migrate_to_chat_id is not None:
-            parameters["migrate_to_chat_id"] = migrate_to_chat_id
-        if description is None:
-            if error_code == 429:
-                description = f"Too Many Requests: retry after {retry_after}"
-            elif migrate_to_chat_id is not None:
-                description = "Bad Request: group chat was upgraded to a supergroup chat"
-            else:
-                description = DEFAULT_DESCRIPTIONS.get(error_code or 0, "Network failure")
-        self._failures.append(
-            _Failure(method.lower(), error_code, description, parameters or None, times)
-        )
-
-    def _injected(self, method: str) -> None:
-        for failure in self._failures:
-            if failure.method in (method, "*"):
-                failure.times -= 1
-                if failure.times <= 0:
-                    self._failures.remove(failure)
-                if failure.error_code is None:
-                    self.errors.append((method, None, failure.description))
-                    raise InjectedNetworkError(failure.description)
-                raise ApiError(failure.error_code, failure.description, failure.parameters)
 
     # -- the API -------------------------------------------------------------------------
 

@@ -141,7 +141,7 @@ def next_digest_day(
 ) -> date:
     """The local date of a subscription's next digest.
 
-    The delivery rule (``storage.deliveries``): due once its local time has passed on the
+    The delivery rule (``storage.due_digests``): due once its local time has passed on the
     local date, with no delivery for that date yet; a subscription made (or restarted)
     after its time of day on some date starts the next day.
 

@@ -1,9 +1,10 @@
-"""Digest deliveries: which subscriptions are due, claiming them exactly once, and outcomes.
+"""Digest deliveries: claiming the due ones exactly once, and recording their outcomes.
 
-A delivery row per (subscription, local date) with a unique constraint is the whole
-guarantee: whoever inserts it owns that day's digest. The row is claimed with a token and
-a lease; a sender that dies leaves a claim whose lease runs out, and the next pass takes it
-over. Callers own the session and its transaction; nothing here commits.
+The due ones come from ``storage.due_digests``. A delivery row per (subscription, local
+date) with a unique constraint is the whole guarantee: whoever inserts it owns that day's
+digest. The row is claimed with a token and a lease; a sender that dies leaves a claim
+whose lease runs out, and the next pass takes it over. Callers own the session and its
+transaction; nothing here commits.
 
 On PostgreSQL the claims lock rows with ``FOR UPDATE SKIP LOCKED``, so two processes
 split the work instead of queueing behind each other. SQLite has one writer at a time:
@@ -15,38 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.schedule_words import zone_from_name
-from core.types import Story
 from storage.chat_moves import move_chat_belongings
 from storage.chats import copy_chat
-from storage.models import ChatRow, DeliveryRow, StoryRow, SubscriptionRow
-from storage.stories import attach_editions, to_story
+from storage.due_digests import DueSubscription
+from storage.models import ChatRow, DeliveryRow, SubscriptionRow
 
 CLAIMED = "claimed"
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
-
-
-def resolve_zone(name: str | None, default: str) -> tzinfo:
-    """The time zone a chat stored: an IANA name, an offset (``+6``, ``UTC+05:30``), else
-    ``default`` (also for a name the tz database does not know)."""
-    return zone_from_name(name) or zone_from_name(default) or UTC
-
-
-@dataclass(frozen=True, slots=True)
-class DueSubscription:
-    """A subscription whose digest for ``local_date`` is due and not yet claimed."""
-
-    subscription_id: int
-    local_date: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,70 +63,6 @@ class Claim:
     attempts: int
     active: bool
     previous: datetime | None
-
-
-def _is_due(created: datetime, local_time: str, zone: tzinfo, local_date: date) -> bool:
-    # A subscription made after its time of day starts the next day: compare in local terms.
-    made = created.astimezone(zone)
-    made_day = made.date()
-    return made_day < local_date or (made_day == local_date and made.strftime("%H:%M") < local_time)
-
-
-async def list_due_subscriptions(
-    session: AsyncSession, now: datetime, default_zone: str
-) -> list[DueSubscription]:
-    """Active subscriptions of reachable chats whose local time has passed on the local date
-    of ``now`` in their chat's zone, with no delivery row for that date; oldest id first.
-
-    The local clock is compared as ``HH:MM`` text, which is what people set: on a day a
-    zone skips an hour, a 02:30 digest goes out at 03:00; on a day it repeats one, the
-    first 02:30 takes it (the delivery row makes the second one a no-op).
-    """
-    zone_names = (
-        await session.scalars(
-            select(ChatRow.timezone)
-            .join(SubscriptionRow, SubscriptionRow.chat_id == ChatRow.id)
-            .where(SubscriptionRow.active.is_(True), ChatRow.unreachable_since.is_(None))
-            .distinct()
-        )
-    ).all()
-    if not zone_names:
-        return []
-    zones: dict[str | None, tuple[tzinfo, date]] = {}
-    branches = []
-    for name in zone_names:
-        zone = resolve_zone(name, default_zone)
-        local = now.astimezone(zone)
-        zones[name] = (zone, local.date())
-        same_zone = ChatRow.timezone.is_(None) if name is None else ChatRow.timezone == name
-        delivered = exists().where(
-            DeliveryRow.subscription_id == SubscriptionRow.id,
-            DeliveryRow.local_date == local.date(),
-        )
-        branches.append(
-            and_(same_zone, SubscriptionRow.local_time <= local.strftime("%H:%M"), ~delivered)
-        )
-    query = (
-        select(
-            SubscriptionRow.id,
-            SubscriptionRow.created,
-            SubscriptionRow.local_time,
-            ChatRow.timezone,
-        )
-        .join(ChatRow, SubscriptionRow.chat_id == ChatRow.id)
-        .where(
-            SubscriptionRow.active.is_(True),
-            ChatRow.unreachable_since.is_(None),
-            or_(*branches),
-        )
-        .order_by(SubscriptionRow.id)
-    )
-    due = []
-    for sub_id, created, local_time, zone_name in (await session.execute(query)).all():
-        zone, local_date = zones[zone_name]
-        if _is_due(created, local_time, zone, local_date):
-            due.append(DueSubscription(sub_id, local_date))
-    return due
 
 
 def _is_postgres(session: AsyncSession) -> bool:
@@ -406,15 +327,3 @@ async def move_chat(session: AsyncSession, old_id: int, new_id: int) -> bool:
     await move_chat_belongings(session, old_id, new_id)
     await session.execute(delete(ChatRow).where(ChatRow.id == old_id))
     return True
-
-
-async def list_story_pool(session: AsyncSession, since: datetime, limit: int) -> list[Story]:
-    """Stories fetched after ``since``, newest first, at most ``limit``: a pass's candidates."""
-    query = (
-        select(StoryRow)
-        .where(StoryRow.fetched > since, StoryRow.edition_of.is_(None))
-        .order_by(StoryRow.fetched.desc(), StoryRow.id.desc())
-        .limit(limit)
-    )
-    # One item per story: its other-language editions ride along (core.editions).
-    return await attach_editions(session, [to_story(row) for row in await session.scalars(query)])

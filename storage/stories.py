@@ -305,3 +305,15 @@ async def list_latest_stories(
 async def count_stories(session: AsyncSession) -> int:
     """How many stories are stored."""
     return int(await session.scalar(select(func.count()).select_from(StoryRow)) or 0)
+
+
+async def list_story_pool(session: AsyncSession, since: datetime, limit: int) -> list[Story]:
+    """Stories fetched after ``since``, newest first, at most ``limit``: a pass's candidates."""
+    query = (
+        select(StoryRow)
+        .where(StoryRow.fetched > since, StoryRow.edition_of.is_(None))
+        .order_by(StoryRow.fetched.desc(), StoryRow.id.desc())
+        .limit(limit)
+    )
+    # One item per story: its other-language editions ride along (core.editions).
+    return await attach_editions(session, [to_story(row) for row in await session.scalars(query)])

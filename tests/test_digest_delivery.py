@@ -15,7 +15,7 @@ from bot.digests import PassReport, telegram_sender
 from bot.send_budget import SendBudget
 from bot.settings import to_async_url
 from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
-from storage import deliveries
+from storage import deliveries, due_digests
 from storage.alerts import NewAlert, add_alert
 from storage.database import make_engine, make_sessionmaker
 from storage.models import AlertRow, ChatRow, NoticeRow, SubscriptionRow, TopicRow
@@ -184,7 +184,7 @@ async def test_a_claim_whose_sender_crashed_is_retried_after_the_lease(
     now = at("2026-11-28T09:00:00+05:00")
     # A sender claims both, then dies before sending anything.
     async with sessions() as session:
-        due = await deliveries.list_due_subscriptions(session, now, "Asia/Almaty")
+        due = await due_digests.list_due_subscriptions(session, now, "Asia/Almaty")
     async with sessions() as session, session.begin():
         claimed = await deliveries.claim_new(session, due, "dead", now, timedelta(minutes=5))
     assert len(claimed) == 2

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage import deliveries
+from storage import deliveries, due_digests
 from storage.database import _alembic_config, current_revision, upgrade_database
 from storage.models import ChatRow, DeliveryRow, SubscriptionRow
 from tests.digest_support import add_subscriber, at
@@ -33,15 +33,15 @@ async def test_migration_0004_keeps_deliveries_and_goes_back(
 
 
 def test_time_zones_as_people_store_them() -> None:
-    assert deliveries.resolve_zone("Asia/Tashkent", "Asia/Almaty") == ZoneInfo("Asia/Tashkent")
-    assert deliveries.resolve_zone("+6", "Asia/Almaty") == timezone(timedelta(hours=6))
-    assert deliveries.resolve_zone("UTC-03:30", "Asia/Almaty") == timezone(
+    assert due_digests.resolve_zone("Asia/Tashkent", "Asia/Almaty") == ZoneInfo("Asia/Tashkent")
+    assert due_digests.resolve_zone("+6", "Asia/Almaty") == timezone(timedelta(hours=6))
+    assert due_digests.resolve_zone("UTC-03:30", "Asia/Almaty") == timezone(
         -timedelta(hours=3, minutes=30)
     )
-    assert deliveries.resolve_zone(None, "Asia/Almaty") == ZoneInfo("Asia/Almaty")
+    assert due_digests.resolve_zone(None, "Asia/Almaty") == ZoneInfo("Asia/Almaty")
     for junk in ("Mars/Olympus", "+99", "", "<b>", "../../etc/passwd"):
-        assert deliveries.resolve_zone(junk, "Asia/Almaty") == ZoneInfo("Asia/Almaty")
-    assert deliveries.resolve_zone("nowhere", "also nowhere") == UTC
+        assert due_digests.resolve_zone(junk, "Asia/Almaty") == ZoneInfo("Asia/Almaty")
+    assert due_digests.resolve_zone("nowhere", "also nowhere") == UTC
 
 
 async def test_an_offset_zone_is_due_at_its_local_time(
@@ -49,10 +49,10 @@ async def test_an_offset_zone_is_due_at_its_local_time(
 ) -> None:
     await add_subscriber(sessions, 8, local_time="07:00", timezone="+6")
     async with sessions() as session:
-        early = await deliveries.list_due_subscriptions(
+        early = await due_digests.list_due_subscriptions(
             session, at("2026-11-28T00:59:00+00:00"), "UTC"
         )
-        due = await deliveries.list_due_subscriptions(
+        due = await due_digests.list_due_subscriptions(
             session, at("2026-11-28T01:00:00+00:00"), "UTC"
         )
     assert early == [] and [d.local_date for d in due] == [date(2026, 11, 28)]

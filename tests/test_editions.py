@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.editions import language_variants, same_news
 from core.types import StoryDraft
-from storage.deliveries import list_story_pool
-from storage.stories import add_stories, count_stories, list_latest_stories
+from storage.stories import add_stories, count_stories, list_latest_stories, list_story_pool
 from tests.bot_bench import TODAY, only, running_bot
 
 KK = StoryDraft(

@@ -17,7 +17,7 @@ from core.schedule_words import (
     utc_offset_label,
     zone_from_name,
 )
-from storage.deliveries import resolve_zone
+from storage.due_digests import resolve_zone
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from storage.deliveries import list_due_subscriptions
+from storage.due_digests import list_due_subscriptions
 from tests.bot_bench import Bench, only
 from tests.subscribe_support import pin_clock, stored
 
