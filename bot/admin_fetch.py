@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot.metrics import FETCHES
 from bot.settings import Settings
 from handlers.context import Services
-from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
+from services.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 
 if TYPE_CHECKING:
     from sources.fetcher import SourceReport

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from core.schedule_words import zone_from_name
-from handlers.fetch_report import FetchNow
 from services.alerts import ChatAlerts
 from services.chats import ChatMemory, ChatService
+from services.fetch_report import FetchNow
 from services.rates import Rates
 from services.stats import Stats
 from services.stories import Stories

@@ -17,10 +17,10 @@ from telegram import Update
 from telegram.constants import ChatAction, ChatType
 
 from handlers.context import BotContext, chat_zone
-from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from handlers.reply import command_args, reply_html
 from handlers.start import on_unknown_command
 from locales import _, current_language
+from services.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from storage.stats import StoreStats, TopCounts
 from views.formatting import babel_locale, day, number
 from views.rejections import rejection_line

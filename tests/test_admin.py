@@ -16,9 +16,9 @@ import services.rates
 from bot.metrics import REGISTRY
 from bot_api_emulator.chats import ChatDriver
 from core.types import RateQuote
-from handlers.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from handlers.operator import render_fetch, render_stats
 from locales import in_language
+from services.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from sources.catalog import bank_today
 from storage.chats import add_chat_if_missing, set_chat_unreachable
 from storage.errors import add_error_event

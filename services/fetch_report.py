@@ -1,5 +1,5 @@
-"""What the admin's /fetch gets back from the bot: handlers may not import ``sources``, so the
-bot runs the pass (``bot.admin_fetch``) and hands over these plain objects."""
+"""What the admin's /fetch gets back: the bot runs the pass (``bot.admin_fetch``; handlers
+may not import ``sources``) and hands these plain objects to the handler and its view."""
 
 from __future__ import annotations
 
