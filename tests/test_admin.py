@@ -16,7 +16,6 @@ import services.rates
 from bot.metrics import REGISTRY
 from bot_api_emulator.chats import ChatDriver
 from core.types import RateQuote
-from handlers.operator import render_fetch, render_stats
 from locales import in_language
 from services.fetch_report import FetchNowResult, FetchStatus, SourceOutcome
 from sources.catalog import bank_today
@@ -29,6 +28,7 @@ from storage.subscriptions import subscribe, unsubscribe
 from tests.bot_bench import BOT, TODAY, Bench, only, running_bot
 from tests.fetch_server import LocalServer, Route, serve
 from tests.paths import FIXTURES, RATES
+from views.operator import render_fetch, render_stats
 from views.telegram_html import MAX_MESSAGE
 
 ADMIN = 1001  # Aida, the bench's person
