@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # What each package may import of the others (the layer diagram in docs/architecture.md):
-# bot → handlers → views → services → core, storage, sources, locales.
+# bot → handlers → views → services → core, storage, sources, locales. Handlers reach the
+# store only through services; views may read storage's frozen DTOs to render them.
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "bot": frozenset(
         {
@@ -28,7 +29,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
             "bot_api_emulator",
         }
     ),
-    "handlers": frozenset({"views", "services", "storage", "core", "locales"}),
+    "handlers": frozenset({"views", "services", "core", "locales"}),
     "views": frozenset({"services", "sources", "storage", "core", "locales"}),
     "services": frozenset({"sources", "storage", "core", "locales"}),
     "sources": frozenset({"storage", "core"}),
