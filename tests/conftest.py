@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -82,6 +83,15 @@ async def _run_admin(url: str, *statements: str) -> None:
             await connection.execute(statement)
     finally:
         await connection.close()
+
+
+@pytest.fixture
+def httpx_level() -> Iterator[None]:
+    """run_bot quiets the httpx logger; put it back for the tests after this one."""
+    logger = logging.getLogger("httpx")
+    level = logger.level
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture(scope="session")

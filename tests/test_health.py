@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -223,15 +222,6 @@ def feeds_file(folder: Path, url: str) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-@pytest.fixture
-def httpx_level() -> Iterator[None]:
-    """run_bot quiets the httpx logger; put it back for the tests after this one."""
-    logger = logging.getLogger("httpx")
-    level = logger.level
-    yield
-    logger.setLevel(level)
 
 
 async def wait_for_fetch(outcome: str, above: float) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,15 +13,6 @@ from bot_api_emulator import BotApiEmulator
 from bot_api_emulator.http import serve_http
 
 TOKEN = "7171:RUN-STOP-TOKEN"
-
-
-@pytest.fixture
-def httpx_level() -> Iterator[None]:
-    """run_bot quiets the httpx logger; put it back for the tests after this one."""
-    logger = logging.getLogger("httpx")
-    level = logger.level
-    yield
-    logger.setLevel(level)
 
 
 @pytest.mark.usefixtures("httpx_level")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -170,15 +168,6 @@ def test_bad_webhook_settings_exit_2_with_one_line(
     assert SECRET not in done.stderr and TOKEN not in done.stderr
     if changes.get("WEBHOOK_SECRET"):
         assert str(changes["WEBHOOK_SECRET"]) not in done.stderr  # a bad secret is not echoed
-
-
-@pytest.fixture
-def httpx_level() -> Iterator[None]:
-    """run_bot quiets the httpx logger; put it back for the tests after this one."""
-    logger = logging.getLogger("httpx")
-    level = logger.level
-    yield
-    logger.setLevel(level)
 
 
 @pytest.mark.usefixtures("httpx_level")
