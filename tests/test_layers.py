@@ -40,8 +40,20 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
 }
 
 
-def imported_packages(path: Path) -> set[tuple[str, int]]:
-    """The project packages ``path`` imports, each with the line of its first import."""
+# Libraries a package must not use: the domain stays pure, and below views nothing knows
+# Telegram or draws.
+MAY_NOT_USE: dict[str, frozenset[str]] = {
+    "core": frozenset({"telegram", "matplotlib", "sqlalchemy", "httpx", "aiohttp"}),
+    "storage": frozenset({"telegram", "matplotlib"}),
+    "sources": frozenset({"telegram", "matplotlib"}),
+    "services": frozenset({"telegram", "matplotlib"}),
+}
+
+
+def imported_packages(path: Path, names: frozenset[str] | None = None) -> set[tuple[str, int]]:
+    """The top-level packages among ``names`` (the project's by default) that ``path``
+    imports, each with the line of its first import."""
+    wanted = MAY_IMPORT.keys() if names is None else names
     found: dict[str, int] = {}
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -52,7 +64,7 @@ def imported_packages(path: Path) -> set[tuple[str, int]]:
             continue
         for name in names:
             top = name.split(".")[0]
-            if top in MAY_IMPORT:
+            if top in wanted:
                 found.setdefault(top, node.lineno)
     return set(found.items())
 
@@ -72,6 +84,18 @@ def test_imports_run_one_way(package: str) -> None:
         for path in sorted((ROOT / package).rglob("*.py"))
         for target, line in imported_packages(path)
         if target not in allowed
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("package", sorted(MAY_NOT_USE))
+def test_lower_layers_use_no_telegram_nor_drawing(package: str) -> None:
+    """core knows no Telegram, database or network; below views nothing sends or draws."""
+    banned = MAY_NOT_USE[package]
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {target}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for target, line in imported_packages(path, banned)
     ]
     assert wrong == []
 
