@@ -1,1 +1,1 @@
-"""Telegram command handlers: parse an update, call core/storage, render a reply."""
+"""Telegram command handlers: parse an update, call one service, render the reply through views."""
