@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import itertools
 import logging
 import os
@@ -40,6 +42,8 @@ from bench.corpora import kz_gov_stories, upl_stories
 from bench.search_eval.hostile import HOSTILE
 from bot.app import build_application, lift_flood_limit
 from bot.demo import demo_files
+from bot.heap import thaw
+from bot.run import warm_index
 from bot.settings import load_settings, to_async_url
 from bot_api_emulator import DUMMY_TOKEN, BotApiEmulator
 from bot_api_emulator.http import serve_http
@@ -177,7 +181,7 @@ async def answered_per_second(
 
 
 async def answered_with_cpu(
-    make_app: Any, texts: list[str], updates: int, *, check: bool = False
+    make_app: Any, texts: list[str], updates: int, *, check: bool = False, warm: Any = None
 ) -> tuple[float, float]:
     """Updates answered per second with CHATS people sending ``texts`` in turn at once,
     and the process's CPU milliseconds per update meanwhile (all threads: the bot, the
@@ -186,10 +190,16 @@ async def answered_with_cpu(
     The CPU figure barely moves with the machine's load, where the rate does: on a
     shared machine compare the CPU ratio too. With ``check``, every text is first sent
     once and must get an answer that is not an error or a usage line: a bench of
-    refusals would measure nothing.
+    refusals would measure nothing. ``warm``, when given, is awaited with the running
+    Application first, as ``newsbot run`` starts its own (``bot.run.warm_index``); what
+    it froze (``bot.heap``) is thawed when the measurement ends.
     """
     emu = BotApiEmulator()
-    async with emu.serve(make_app(emu)):
+    app = make_app(emu)
+    async with emu.serve(app), contextlib.AsyncExitStack() as stack:
+        if warm is not None:
+            stack.callback(thaw)
+            await warm(app)
         chats = [emu.private_chat(emu.user(5000 + n, f"P{n}")) for n in range(CHATS)]
         for number, chat in enumerate(chats):  # warm up: first contact, search index
             assert await chat.send(texts[number % len(texts)]), f"no answer to {texts[0]!r}"
@@ -206,6 +216,9 @@ async def answered_with_cpu(
                 await chat.send(text)
 
         per_chat = max(1, updates // CHATS)
+        # The garbage of the warm-up and of the bots measured before this one is
+        # collected now, not in the middle of this measurement (on whichever side is next).
+        gc.collect()
         started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(person(chat, per_chat) for chat in chats))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -246,6 +259,7 @@ async def throughput(
                     texts,
                     updates,
                     check=round_ == 0,
+                    warm=warm_index,
                 )
             )
             if not echo_first:

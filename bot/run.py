@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import BotApplication, build_application
+from bot.heap import freeze_long_lived, thaw
 from bot.logsafe import protect_secret
 from bot.metrics import ERRORS, FETCHES
 from bot.settings import Settings
@@ -37,13 +38,16 @@ log = logging.getLogger(__name__)
 BackgroundJob = Callable[[BotApplication], Coroutine[Any, Any, None]]
 
 
-async def _warm_index(app: BotApplication) -> None:
-    """Index the stored stories right after start, not on the first question."""
+async def warm_index(app: BotApplication) -> None:
+    """Index the stored stories right after start, not on the first question; then keep
+    the collector off the objects made so far (``bot.heap``): they live as long as the bot.
+    ``run_bot`` thaws them when it stops."""
     # The search engine's modules (numpy under them) take a while to import: in a worker
     # thread, the event loop meanwhile sends the first getUpdates and answers updates.
     await asyncio.to_thread(importlib.import_module, "services.story_index")
     added = await app.bot_data.index.refresh()
     log.info("search index ready: %d stories", added)
+    freeze_long_lived()
 
 
 async def _logged(job: BackgroundJob, app: BotApplication) -> None:
@@ -223,7 +227,7 @@ async def run_bot(
             await app.post_init(app)
         started = True
         runner = await _receive_updates(app, settings, secret)
-        jobs = [asyncio.create_task(_logged(job, app)) for job in (_warm_index, *background)]
+        jobs = [asyncio.create_task(_logged(job, app)) for job in (warm_index, *background)]
         await stop.wait()
     finally:
         # The server first: no update may arrive once the Application stops taking them.
@@ -241,6 +245,7 @@ async def run_bot(
                 # the process there).
                 log.error("a background job did not stop within %.0f s", JOB_STOP_GRACE)
                 task.cancel()
+        thaw()  # warm_index froze the bot's objects: they may be collected once it is gone
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

@@ -233,7 +233,9 @@ class SearchEngine:
             for docs, contributions, idf in words:
                 total[docs] += contributions  # a word lists each story once
                 covered[docs] += np.float32(idf)
-            candidates = np.flatnonzero(covered)
+            # Through a boolean mask: numpy finds the set entries of a bool array several
+            # times faster than those of a float one (the same indices, in order).
+            candidates = (covered != 0).nonzero()[0]
             total, covered = total[candidates], covered[candidates]
         coverage = covered / np.float32(total_idf)
         if COVERAGE_POWER != 1.0:
@@ -295,7 +297,7 @@ class SearchEngine:
         best = np.zeros(count, dtype=np.float32)
         for docs, scores in found:
             best[docs] = np.maximum(best[docs], scores)
-        docs = np.flatnonzero(best).astype(np.int32)
+        docs = (best != 0).nonzero()[0].astype(np.int32)  # a bool mask: see _score
         return docs, best[docs], best_idf
 
     def _boost_countries(
@@ -353,4 +355,9 @@ class SearchEngine:
         if fresh is not None:
             final = final + RECENCY_SHARE * float(final.max()) * fresh[candidates]
         order = np.argsort(-final, kind="stable")[:limit]
-        return [ScoredId(int(self._ids[candidates[i]]), round(float(final[i]), 4)) for i in order]
+        # As Python numbers in one step each, not a numpy scalar per element.
+        rows, scores = candidates[order].tolist(), final[order].tolist()
+        return [
+            ScoredId(self._ids[row], round(score, 4))
+            for row, score in zip(rows, scores, strict=True)
+        ]
