@@ -310,8 +310,12 @@ class SharedBudget:
 
     async def _idle(self, seconds: float) -> None:
         self._arrived.clear()
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that
+        # comes just as the event is set, and close() would wait for a dispatcher that
+        # goes on serving.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._arrived.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._arrived.wait()
 
     async def _forget_now_and_then(self) -> None:
         now = self._clock()

@@ -149,3 +149,16 @@ def test_the_margin_is_small_and_the_late_limit_within_it() -> None:
     # for the request's own way to Telegram.
     assert 1.0 < shared_budget.SHARED_WINDOW <= 1.06
     assert 0 < LATE_LIMIT < shared_budget.SHARED_WINDOW - 1.0
+
+
+async def test_an_idle_dispatcher_stops_when_cancelled_just_as_a_sender_arrives() -> None:
+    # close() cancels the dispatchers while a new sender may be waking them: the cancel must
+    # win, or close() waits for a dispatcher that goes on serving (on Python 3.11,
+    # asyncio.wait_for returned the wake-up and dropped the cancellation).
+    budget = SharedBudget(ScriptedStore(), rule_of=no_chat_limit)
+    idle = asyncio.create_task(budget._idle(30.0))
+    await asyncio.sleep(0)  # the dispatcher is now waiting for a sender or its time
+    budget._arrived.set()
+    idle.cancel()
+    await asyncio.wait({idle}, timeout=5.0)
+    assert idle.cancelled()
