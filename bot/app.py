@@ -161,8 +161,8 @@ def _start_services(
     services.rates = Rates(sessions, lambda: services.clock(), zone)
     services.stories = Stories(sessions)
     services.stats = Stats(sessions, lambda: services.clock())
-    services.alerts = ChatAlerts(sessions, lambda: services.clock())
-    services.topics = ChatTopics(sessions, lambda: services.clock())
+    services.alerts = ChatAlerts(sessions, lambda: services.clock(), services.chats)
+    services.topics = ChatTopics(sessions, lambda: services.clock(), services.chats)
 
 
 class _Lifecycle:

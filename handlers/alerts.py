@@ -15,7 +15,8 @@ from core.exchange import Conversion
 from handlers.context import BotContext, chat_zone
 from handlers.money import current_rates
 from handlers.reply import command_args, pressed_button, reply_html
-from handlers.subscribe import keep_reply_language, refuse_in_group
+from handlers.subscribe import refuse_in_group
+from locales import current_language
 from services.alerts import AlertSet, LevelTooFar, NoPairRate, TooManyAlerts, pair_rate
 from views.alerts import (
     alert_list_markup,
@@ -64,8 +65,8 @@ async def answer_alert_request(update: Update, context: BotContext, request: Ale
         chat.type,
         request,
         context.bot_data.today(chat_zone(context)),
-        # The alert speaks without an update to read the language from: keep today's.
-        also=lambda session: keep_reply_language(session, context, chat.id),
+        context.chat_data,
+        current_language(),
     )
     if isinstance(outcome, AlertSet):
         text = render_alert_set(outcome)

@@ -7,8 +7,8 @@ from telegram import Update
 from handlers.context import BotContext
 from handlers.news import answer_question
 from handlers.reply import command_args, pressed_button, reply_html
-from handlers.subscribe import keep_reply_language, refuse_in_group
-from locales import _
+from handlers.subscribe import refuse_in_group
+from locales import _, current_language
 from services.topics import FollowProblem
 from views.callbacks import MORE_LIKE, UNFOLLOW
 from views.follow import (
@@ -33,10 +33,7 @@ async def cmd_follow(update: Update, context: BotContext) -> None:
     words = command_args(message.text)
     try:
         result = await context.bot_data.topics.follow(
-            chat.id,
-            words,
-            # Notices come without an update to read the language from: keep this one.
-            also=lambda session: keep_reply_language(session, context, chat.id),
+            chat.id, words, context.chat_data, current_language()
         )
     except FollowProblem as problem:
         await reply_html(update, context, render_follow_problem(problem, words))

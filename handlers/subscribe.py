@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from core.schedule_words import BadSubscribeWords, parse_subscribe_words
@@ -46,14 +45,6 @@ def bad_words_problem(error: BadSubscribeWords) -> str:
 
 def _bad_words_text(error: BadSubscribeWords) -> str:
     return f"{bad_words_problem(error)}\n{subscribe_usage()}"
-
-
-async def keep_reply_language(session: AsyncSession, context: BotContext, chat_id: int) -> None:
-    """Store the language the chat is answered in now, when it never chose one, within the
-    caller's transaction (``ChatService.keep_language`` says why)."""
-    await context.bot_data.chats.keep_language(
-        session, context.chat_data, chat_id, current_language()
-    )
 
 
 async def refuse_in_group(update: Update, context: BotContext) -> bool:

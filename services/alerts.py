@@ -24,6 +24,7 @@ from core.alerts import (
 from core.exchange import Conversion, MissingRate, make_conversion
 from core.money import ConversionRequest
 from core.types import RateQuote
+from services.chats import ChatMemory, ChatService
 from storage.alerts import (
     Alert,
     NewAlert,
@@ -186,10 +187,14 @@ class ChatAlerts:
     """The functions above on the open store, for the bot's handlers (``bot_data.alerts``)."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        chats: ChatService,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._chats = chats
 
     async def set(
         self,
@@ -197,11 +202,24 @@ class ChatAlerts:
         chat_kind: str,
         request: AlertRequest,
         today: date,
-        also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+        memory: ChatMemory | None,
+        language: str,
     ) -> SetOutcome:
-        """``set_alert`` now, by the injected clock."""
+        """``set_alert`` now, by the injected clock. A stored alert also keeps ``language``
+        as the chat's when it never chose one: the alert speaks later, without an update to
+        read the language from."""
+
+        async def keep_language(session: AsyncSession) -> None:
+            await self._chats.keep_language(session, memory, chat_id, language)
+
         return await set_alert(
-            self._sessions, chat_id, chat_kind, request, now=self._clock(), today=today, also=also
+            self._sessions,
+            chat_id,
+            chat_kind,
+            request,
+            now=self._clock(),
+            today=today,
+            also=keep_language,
         )
 
     async def of_chat(self, chat_id: int) -> list[Alert]:

@@ -29,6 +29,7 @@ from core.topics import (
     split_topic,
     story_lead,
 )
+from services.chats import ChatMemory, ChatService
 from storage.models import TopicRow
 from storage.notices import add_notice
 from storage.topics import (
@@ -184,19 +185,26 @@ class ChatTopics:
     (``bot_data.topics``)."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        chats: ChatService,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._chats = chats
 
     async def follow(
-        self,
-        chat_id: int,
-        text: str,
-        also: Callable[[AsyncSession], Awaitable[None]] | None = None,
+        self, chat_id: int, text: str, memory: ChatMemory | None, language: str
     ) -> Followed:
-        """``follow_topic`` now, by the injected clock (raises ``FollowProblem``)."""
-        return await follow_topic(self._sessions, chat_id, text, self._clock(), also)
+        """``follow_topic`` now, by the injected clock (raises ``FollowProblem``). A stored
+        topic also keeps ``language`` as the chat's when it never chose one: notices come
+        without an update to read the language from."""
+
+        async def keep_language(session: AsyncSession) -> None:
+            await self._chats.keep_language(session, memory, chat_id, language)
+
+        return await follow_topic(self._sessions, chat_id, text, self._clock(), keep_language)
 
     async def of_chat(self, chat_id: int) -> list[FollowedTopic]:
         """``chat_topics``."""
