@@ -70,9 +70,13 @@ class StoryRow(Base):
     also_reported: Mapped[str] = mapped_column(String(512), server_default="")
     # The id of the same story in another language from the same outlet, stored first:
     # lists show one item per story (``core.editions``). None for the first edition.
-    edition_of: Mapped[int | None] = mapped_column(Integer, index=True)
+    edition_of: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_stories_published", "published"),)
+    __table_args__ = (
+        Index("ix_stories_published", "published"),
+        # Pages of first editions newest first, and lookups of a story's editions.
+        Index("ix_stories_edition_published", "edition_of", "published"),
+    )
 
 
 class RateRow(Base):

@@ -10,11 +10,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import ColumnElement, Interval, Row, Select, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Interval,
+    Row,
+    Select,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.dates import UNDATED_DELAY
+from core.dates import UNDATED_DELAY, rank_moment
 from core.types import MAX_COUNTRIES, MAX_SOURCE_CHARS, MAX_URL_CHARS, Story, StoryDraft
 from storage.editions import link_editions
 from storage.models import StoryRow, utc_now
@@ -28,6 +39,10 @@ SAME_STORY_WINDOW = timedelta(hours=48)
 _MIN_TITLE_CHARS = 20
 _MAX_CANDIDATES = 50_000
 _ALSO_CHARS = 512
+# Pages of the newest stories reaching this deep are ranked by the database itself.
+_MERGED_PAGE_ROWS = 1_000
+# Every column as a plain row: lists of stories need no ORM objects (half the cost).
+_STORY_ROWS = select(*StoryRow.__table__.columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +275,7 @@ def rank_moment_sql(dialect: str) -> ColumnElement[Any]:
     return func.coalesce(StoryRow.published, fetched)
 
 
-def _newest_first(query: Select[StoryRow], dialect: str) -> Select[StoryRow]:
+def _newest_first(query: Select[Any], dialect: str) -> Select[Any]:
     # Undated stories rank after the dated news of recent days (core.dates).
     return query.order_by(rank_moment_sql(dialect).desc(), StoryRow.id.desc())
 
@@ -279,9 +294,9 @@ async def attach_editions(session: AsyncSession, stories: list[Story]) -> list[S
     """``stories`` with their other-language editions in ``Story.editions``."""
     if not stories:
         return stories
-    query = select(StoryRow).where(StoryRow.edition_of.in_([s.id for s in stories]))
+    query = _STORY_ROWS.where(StoryRow.edition_of.in_([s.id for s in stories]))
     found: dict[int, list[Story]] = {}
-    for row in (await session.scalars(query.order_by(StoryRow.id))).all():
+    for row in (await session.execute(query.order_by(StoryRow.id))).all():
         found.setdefault(row.edition_of or 0, []).append(to_story(row))
     return [
         dataclasses.replace(story, editions=tuple(found[story.id])) if story.id in found else story
@@ -294,12 +309,36 @@ async def list_latest_stories(
 ) -> list[Story]:
     """The newest stories, one item per story: other-language editions ride along in
     ``Story.editions``. Optionally only those tagged with ``country``."""
-    query = select(StoryRow).where(StoryRow.edition_of.is_(None))
+    query = _STORY_ROWS.where(StoryRow.edition_of.is_(None))
     if country:
         query = query.where(_about(country))  # type: ignore[arg-type]
-    query = _newest_first(query, session.get_bind().dialect.name).limit(limit).offset(offset)
-    result = await session.execute(query)
-    return await attach_editions(session, [to_story(row) for row in result.scalars()])
+    if offset + limit > _MERGED_PAGE_ROWS:
+        # A deep page: the database ranks every row (a sort of the whole table, but rare).
+        ranked = _newest_first(query, session.get_bind().dialect.name).limit(limit).offset(offset)
+        stories = [to_story(row) for row in await session.execute(ranked)]
+    else:
+        stories = (await _newest(session, query, offset + limit))[offset:]
+    return await attach_editions(session, stories)
+
+
+async def _newest(session: AsyncSession, query: Select[Any], wanted: int) -> list[Story]:
+    """The ``wanted`` newest stories of ``query`` in ``core.dates.rank_moment`` order.
+
+    Dated stories come newest first from the index on (``edition_of``, ``published``),
+    undated ones by fetch time, in one round trip; the two short lists are merged here.
+    Ranking by the rank moment in SQL instead sorts every first edition of the table for
+    each page: milliseconds at 10,000 stories, and growing with the store.
+    """
+    dated = query.where(StoryRow.published.is_not(None)).order_by(
+        StoryRow.published.desc(), StoryRow.id.desc()
+    )
+    undated = query.where(StoryRow.published.is_(None)).order_by(
+        StoryRow.fetched.desc(), StoryRow.id.desc()
+    )
+    both = union_all(*(select(part.limit(wanted).subquery()) for part in (dated, undated)))
+    stories = [to_story(row) for row in await session.execute(both)]
+    stories.sort(key=lambda story: (rank_moment(story.published, story.fetched), story.id))
+    return stories[::-1][:wanted]
 
 
 async def count_stories(session: AsyncSession) -> int:
