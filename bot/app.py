@@ -105,6 +105,10 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (FloodGuard(), FLOOD_GROUP),
         # Group -1 runs next: load the chat's preferences, pick the language.
         (TypeHandler(Update, on_any_update), -1),
+        # Free text only in private chats; groups get answers to commands alone. It takes
+        # no command, button or inline query, so it goes first: PTB tries the handlers of
+        # a group in order, and free text is what people send most.
+        (MessageHandler(_PRIVATE & _NEW & filters.TEXT & ~filters.COMMAND, on_private_text), 0),
         # Commands, in groups too (`/rates@bot` included; other bots' commands are ignored).
         # PTB tries them in order, so the ones people send most come first.
         (CommandHandler("rates", cmd_rates, _NEW), 0),
@@ -142,8 +146,6 @@ def _handlers(admin_ids: frozenset[int]) -> list[tuple[BaseHandler[Any, BotConte
         (CallbackQueryHandler(on_choice_button, callbacks.CHOICE_BUTTONS), 0),
         (CallbackQueryHandler(on_unknown_button), 0),
         (InlineQueryHandler(on_inline_query), 0),
-        # Free text only in private chats; groups get answers to commands alone.
-        (MessageHandler(_PRIVATE & _NEW & filters.TEXT & ~filters.COMMAND, on_private_text), 0),
         # After every command handler: a command none of them took.
         (MessageHandler(_PRIVATE & _NEW & filters.COMMAND, on_unknown_command), 0),
     ]

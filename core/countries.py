@@ -383,11 +383,14 @@ def country_named_alone(text: str) -> str | None:
     requests for the country's brief. A capital alone still asks for its country.
     """
     code = lookup_country(text)
-    if code is None or names_a_place(text) or _names_a_leader(text):
+    if code is None:
         return None
     for word in TOKEN_RE.findall(text):
         token = normalise(word)
         if token in _REQUEST_WORDS or token in _name_words() or lookup_country(word) == code:
             continue
+        return None
+    # Last, as the dearest checks: most texts naming a country say something else too.
+    if names_a_place(text) or _names_a_leader(text):
         return None
     return code

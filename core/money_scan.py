@@ -56,14 +56,17 @@ class Scan:
 
 def clean_text(text: str) -> str:
     """Return ``text`` with one kind of space and apostrophe, in NFKC, without the command."""
-    kept: list[str] = []
-    for char in text.translate(APOSTROPHES):
-        category = unicodedata.category(char)
-        if category == "Cf":
-            # Zero-width and bidi marks hide inside copied words and numbers.
-            continue
-        kept.append(" " if category[0] in "CZ" else char)
-    cleaned = " ".join(unicodedata.normalize("NFKC", "".join(kept)).split())
+    text = text.translate(APOSTROPHES)
+    if not text.isprintable():  # else no control, format or space character but " "
+        kept: list[str] = []
+        for char in text:
+            category = unicodedata.category(char)
+            if category == "Cf":
+                # Zero-width and bidi marks hide inside copied words and numbers.
+                continue
+            kept.append(" " if category[0] in "CZ" else char)
+        text = "".join(kept)
+    cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
     return _COMMAND_RE.sub("", cleaned).strip()
 
 

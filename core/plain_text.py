@@ -155,6 +155,9 @@ def clean_line(s: str) -> str:
     Returns:
         The cleaned single-line string.
     """
+    if s.isprintable():
+        # No control, format or space character but the ASCII space: nothing to drop.
+        return " ".join(s.split())
     return " ".join(_UNSEEN.sub("", s).split())
 
 
