@@ -97,8 +97,11 @@ class StoryIndex:
         self._lock = asyncio.Lock()
         self._story_ttl = story_ttl
         self._stories: OrderedDict[int, tuple[Story, float]] = OrderedDict()
-        # Stories being read from the store right now, for searches that want them too.
+        # Stories being read from the store right now, for searches that want them too;
+        # those waiting for the next read, and the reads started for them.
         self._reading: dict[int, asyncio.Future[Story | None]] = {}
+        self._queued: dict[int, asyncio.Future[Story | None]] = {}
+        self._queued_reads: set[asyncio.Task[dict[int, Story]]] = set()
 
     @property
     def size(self) -> int:
@@ -200,25 +203,22 @@ class StoryIndex:
     async def _stories_of(self, ids: list[int]) -> dict[int, Story]:
         """The stories with these ids: from the cache while fresh, else from the store.
 
-        A story already being read for another search is waited for, not read again:
-        many people asking at once about the same news would otherwise each send the
-        same read, and the reads queue behind one another for the store's connections.
+        A story already being read for another search is waited for, not read again, and
+        the stories every search misses in one turn of the event loop are read together:
+        many people asking at once would otherwise each send a read of their own, and
+        the reads queue behind one another for the store's connections.
         """
         now = self._clock()
         found: dict[int, Story] = {}
-        missing: list[int] = []
         waits: list[tuple[int, asyncio.Future[Story | None]]] = []
         for story_id in ids:
             cached = self._stories.get(story_id)
             if cached is not None and now - cached[1] < self._story_ttl:
                 self._stories.move_to_end(story_id)
                 found[story_id] = cached[0]
-            elif story_id in self._reading:
-                waits.append((story_id, self._reading[story_id]))
             else:
-                missing.append(story_id)
-        if missing:
-            found.update(await self._read_stories(missing, now))
+                pending = self._reading.get(story_id)
+                waits.append((story_id, pending or self._queue_read(story_id)))
         failed: list[int] = []
         for story_id, pending in waits:
             try:
@@ -227,29 +227,62 @@ class StoryIndex:
                 if not pending.cancelled():
                     raise  # this search itself was cancelled
                 failed.append(story_id)
-            except Exception:  # the other search's read failed: try ours
+            except Exception:  # the shared read failed: try ours
                 failed.append(story_id)
             else:
                 if story is not None:
                     found[story_id] = story
         if failed:
-            found.update(await self._read_stories(failed, now))
+            found.update(await self._read_stories(self._promise(failed)))
         return found
 
-    async def _read_stories(self, ids: list[int], now: float) -> dict[int, Story]:
-        """Read stories from the store into the cache; searches that want them meanwhile
-        wait for this read (``_reading``)."""
+    def _promise(self, ids: list[int]) -> dict[int, asyncio.Future[Story | None]]:
+        """A future per id, noted as being read: searches that want one meanwhile wait."""
         loop = asyncio.get_running_loop()
         pending = {story_id: loop.create_future() for story_id in ids}
         self._reading.update(pending)
+        return pending
+
+    def _queue_read(self, story_id: int) -> asyncio.Future[Story | None]:
+        """Put ``story_id`` in the read that starts on the event loop's next turn."""
+        if not self._queued:
+            asyncio.get_running_loop().call_soon(self._start_queued_read)
+        future = self._promise([story_id])[story_id]
+        self._queued[story_id] = future
+        return future
+
+    def _start_queued_read(self) -> None:
+        pending, self._queued = self._queued, {}
+        task = asyncio.create_task(self._read_stories(pending))
+        self._queued_reads.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(lambda done: self._forget_read(done, pending))
+
+    def _forget_read(
+        self, task: asyncio.Task[dict[int, Story]], pending: dict[int, asyncio.Future[Story | None]]
+    ) -> None:
+        self._queued_reads.discard(task)
+        if not task.cancelled():
+            task.exception()  # its waiters got any error through their futures
+        for story_id, future in pending.items():
+            # A read that never began (cancelled first): its waiters read for themselves.
+            future.cancel()
+            if self._reading.get(story_id) is future:
+                del self._reading[story_id]
+
+    async def _read_stories(
+        self, pending: dict[int, asyncio.Future[Story | None]]
+    ) -> dict[int, Story]:
+        """Read the stories of ``pending`` into the cache and settle each one's future."""
         found: dict[int, Story] = {}
+        now = self._clock()
         try:
             async with self._sessions() as session:
-                for row in (await session.execute(_READ_STORIES, {"ids": ids})).all():
-                    story = to_story(row)
-                    found[story.id] = story
-                    self._stories[story.id] = (story, now)
-                    self._stories.move_to_end(story.id)  # a re-read entry is recent too
+                rows = (await session.execute(_READ_STORIES, {"ids": list(pending)})).all()
+            for row in rows:
+                story = to_story(row)
+                found[story.id] = story
+                self._stories[story.id] = (story, now)
+                self._stories.move_to_end(story.id)  # a re-read entry is recent too
             while len(self._stories) > _CACHED_STORIES:
                 self._stories.popitem(last=False)
         except Exception as exc:

@@ -197,7 +197,7 @@ async def test_people_asking_at_once_share_one_read_of_the_stories(
     assert len(reads) == 2
 
 
-async def test_a_failed_read_fails_nobody_else_for_good(
+async def test_a_failed_read_fails_nobody_for_good(
     sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import asyncio
@@ -208,21 +208,53 @@ async def test_a_failed_read_fails_nobody_else_for_good(
     real = StoryIndex._read_stories
     calls = 0
 
-    async def first_fails(self: StoryIndex, ids: list[int], now: float) -> dict[int, object]:
+    async def first_fails(self: StoryIndex, pending: dict[int, object]) -> dict[int, object]:
         nonlocal calls
         calls += 1
         if calls == 1:
             await asyncio.sleep(0.01)  # the others arrive and wait for this read
             raise OSError("the store went away")
-        return await real(self, ids, now)  # type: ignore[return-value]
+        return await real(self, pending)  # type: ignore[arg-type, return-value]
 
     monkeypatch.setattr(StoryIndex, "_read_stories", first_fails)
     results = await asyncio.gather(
         *(index.search("refinery") for _ in range(3)), return_exceptions=True
     )
-    assert isinstance(results[0], OSError)
-    # The ones that waited for the failed read read for themselves and got their answer.
+    # Everyone waited for the one shared read; when it failed, each read for itself.
+    assert calls == 4
     assert all(
-        not isinstance(r, BaseException) and r[0].story.title == BASE[1].title for r in results[1:]
+        not isinstance(r, BaseException) and r[0].story.title == BASE[1].title for r in results
     )
     assert not index._reading  # nothing is left marked as being read
+
+
+async def test_a_store_that_stays_down_fails_the_search(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store(sessions, *BASE)
+    index = StoryIndex(sessions, check_every=1_000.0)
+    await index.refresh()
+
+    async def always_fails(self: StoryIndex, pending: dict[int, object]) -> dict[int, object]:
+        for future in pending.values():
+            future.cancel()  # type: ignore[attr-defined]
+        raise OSError("the store went away")
+
+    monkeypatch.setattr(StoryIndex, "_read_stories", always_fails)
+    with pytest.raises(OSError, match="went away"):
+        await index.search("refinery")
+
+
+async def test_different_questions_at_once_share_one_read(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    import asyncio
+
+    await store(sessions, *BASE)
+    index = StoryIndex(sessions, check_every=1_000.0)
+    await index.refresh()
+    reads = count_story_reads(sessions)
+    milk, refinery = await asyncio.gather(index.search("milk"), index.search("refinery"))
+    assert len(reads) == 1
+    assert milk[0].story.title == BASE[0].title
+    assert refinery[0].story.title == BASE[1].title
