@@ -43,6 +43,7 @@ _TOKEN = re.compile(
 )
 _ATTRIBUTE = re.compile(r"([a-zA-Z][a-zA-Z0-9-]*)(?:=\"([^\"]*)\")?")
 _MARKUP = re.compile(r"[<>&]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def utf16_len(text: str) -> int:
@@ -68,40 +69,34 @@ class _Abort(Exception):
     """Raised inside the HTMLParser callbacks to stop at the first error."""
 
 
-class _TelegramHtml(HTMLParser):
+class _Entities:
+    """Builds the plain text and the entities from tags, text and references in order.
+
+    Telegram's rules for each tag live here once, for both parsers: the fast one for
+    well-formed markup and ``HTMLParser``'s (``_TelegramHtml``), which words the errors.
+    """
+
     def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
         self._source = source
         self.parts: list[str] = []
         self.units = 0  # UTF-16 length of the text so far
         self.stack: list[_Open] = []
         self.entities: list[dict[str, Any]] = []
         self.error: str | None = None
+        # Without characters outside the BMP a character is one UTF-16 unit.
+        self._units_of = utf16_len if _ASTRAL.search(source) else len
 
     def fail(self, message: str) -> None:
         self.error = message
         raise _Abort
 
     def byte_offset(self) -> int:
-        # Only worked out for an error message: it re-encodes the text up to here.
-        line, column = self.getpos()
-        line_starts = [0] + [m.end() for m in re.finditer("\n", self._source)]
-        index = line_starts[line - 1] + column
-        return len(self._source[:index].encode("utf-8"))
+        """Where an error is; only the full parser knows (the fast one gives up)."""
+        return 0
 
     def add_text(self, text: str) -> None:
         self.parts.append(text)
-        self.units += utf16_len(text)
-
-    def handle_data(self, data: str) -> None:
-        for char in ("<", ">"):
-            position = data.find(char)
-            if position >= 0:
-                offset = self.byte_offset() + len(data[:position].encode("utf-8"))
-                if char == "<":
-                    self.fail(f'Unsupported start tag "" at byte offset {offset}')
-                self.fail(f'Unescaped ">" at byte offset {offset}: write it as &gt;')
-        self.add_text(data)
+        self.units += self._units_of(text)
 
     def handle_entityref(self, name: str) -> None:
         self.add_text(_NAMED[name])  # anything else was refused by the pre-scan
@@ -110,7 +105,9 @@ class _TelegramHtml(HTMLParser):
         number = int(name[1:], 16) if name[:1] in "xX" else int(name)
         if not 0 < number <= 0x10FFFF or 0xD800 <= number <= 0xDFFF:
             self.fail(f"Invalid character reference &#{name}; at byte offset {self.byte_offset()}")
-        self.add_text(chr(number))
+        # Counted by itself: "&#128512;" may be the only character outside the BMP.
+        self.parts.append(chr(number))
+        self.units += 2 if number > 0xFFFF else 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in SUPPORTED_TAGS:
@@ -151,9 +148,6 @@ class _TelegramHtml(HTMLParser):
             entity["offset"] = self.units
         self.stack.append(_Open(tag, entity))
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.fail(f'Unsupported start tag "{tag}/" at byte offset {self.byte_offset()}')
-
     def handle_endtag(self, tag: str) -> None:
         if not self.stack:
             self.fail(f"Unexpected end tag at byte offset {self.byte_offset()}")
@@ -167,6 +161,34 @@ class _TelegramHtml(HTMLParser):
             opened.entity["length"] = self.units - opened.entity["offset"]
             if opened.entity["length"] > 0:  # Telegram drops empty entities
                 self.entities.append(opened.entity)
+
+
+class _TelegramHtml(_Entities, HTMLParser):
+    """``HTMLParser`` feeding the entity builder: any markup, with Telegram's error words."""
+
+    def __init__(self, source: str) -> None:
+        _Entities.__init__(self, source)
+        HTMLParser.__init__(self, convert_charrefs=False)
+
+    def byte_offset(self) -> int:
+        # Only worked out for an error message: it re-encodes the text up to here.
+        line, column = self.getpos()
+        line_starts = [0] + [m.end() for m in re.finditer("\n", self._source)]
+        index = line_starts[line - 1] + column
+        return len(self._source[:index].encode("utf-8"))
+
+    def handle_data(self, data: str) -> None:
+        for char in ("<", ">"):
+            position = data.find(char)
+            if position >= 0:
+                offset = self.byte_offset() + len(data[:position].encode("utf-8"))
+                if char == "<":
+                    self.fail(f'Unsupported start tag "" at byte offset {offset}')
+                self.fail(f'Unescaped ">" at byte offset {offset}: write it as &gt;')
+        self.add_text(data)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.fail(f'Unsupported start tag "{tag}/" at byte offset {self.byte_offset()}')
 
     def handle_comment(self, data: str) -> None:
         self.fail(f'Unsupported start tag "!--" at byte offset {self.byte_offset()}')
@@ -201,32 +223,38 @@ def _parse_well_formed(source: str) -> ParsedText | None:
     ``&``, a tag or reference the handlers refuse, a tag left open) it gives up, and the
     full parser finds the error and words it as Telegram does.
     """
-    builder = _TelegramHtml(source)
-    position = 0
+    builder = _Entities(source)
+    # Text, then the four groups of a token (start tag, its attributes, end tag,
+    # reference), then text again, and so on: one C call tokenizes the whole message.
+    pieces = _TOKEN.split(source)
+    add_text, start_tag, end_tag = builder.add_text, builder.handle_starttag, builder.handle_endtag
     try:
-        for token in _TOKEN.finditer(source):
-            text = source[position : token.start()]
+        for index in range(0, len(pieces) - 1, 5):
+            text = pieces[index]
             if text:
-                if _MARKUP.search(text):
+                if "<" in text or ">" in text or "&" in text:
                     return None
-                builder.add_text(text)
-            position = token.end()
-            start, attributes, end, reference = token.groups()
+                add_text(text)
+            start, attributes, end, reference = pieces[index + 1 : index + 5]
             if start is not None:
-                pairs = [
-                    (found[1].lower(), None if found[2] is None else html.unescape(found[2]))
-                    for found in _ATTRIBUTE.finditer(attributes)
-                ]
-                builder.handle_starttag(start.lower(), pairs)
+                pairs = (
+                    [
+                        (found[1].lower(), None if found[2] is None else html.unescape(found[2]))
+                        for found in _ATTRIBUTE.finditer(attributes)
+                    ]
+                    if attributes
+                    else []
+                )
+                start_tag(start.lower(), pairs)
             elif end is not None:
-                builder.handle_endtag(end.lower())
+                end_tag(end.lower())
             elif reference[0] == "#":
                 builder.handle_charref(reference[1:])
             else:
                 builder.handle_entityref(reference)
     except _Abort:
         return None
-    tail = source[position:]
+    tail = pieces[-1]
     if _MARKUP.search(tail) or builder.stack:
         return None
     if tail:
