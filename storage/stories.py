@@ -12,6 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Interval,
     Row,
     Select,
@@ -309,9 +310,7 @@ async def list_latest_stories(
 ) -> list[Story]:
     """The newest stories, one item per story: other-language editions ride along in
     ``Story.editions``. Optionally only those tagged with ``country``."""
-    query = _STORY_ROWS.where(StoryRow.edition_of.is_(None))
-    if country:
-        query = query.where(_about(country))  # type: ignore[arg-type]
+    query = first_editions(country)
     if offset + limit > _MERGED_PAGE_ROWS:
         # A deep page: the database ranks every row (a sort of the whole table, but rare).
         ranked = _newest_first(query, session.get_bind().dialect.name).limit(limit).offset(offset)
@@ -322,12 +321,19 @@ async def list_latest_stories(
 
 
 async def _newest(session: AsyncSession, query: Select[Any], wanted: int) -> list[Story]:
-    """The ``wanted`` newest stories of ``query`` in ``core.dates.rank_moment`` order.
+    """The ``wanted`` newest stories of ``query`` in ``core.dates.rank_moment`` order."""
+    stories = [to_story(row) for row in await session.execute(newest_rows(query, wanted))]
+    stories.sort(key=lambda story: (rank_moment(story.published, story.fetched), story.id))
+    return stories[::-1][:wanted]
 
-    Dated stories come newest first from the index on (``edition_of``, ``published``),
-    undated ones by fetch time, in one round trip; the two short lists are merged here.
-    Ranking by the rank moment in SQL instead sorts every first edition of the table for
-    each page: milliseconds at 10,000 stories, and growing with the store.
+
+def newest_rows(query: Select[Any], wanted: int) -> CompoundSelect[Any]:
+    """Up to ``wanted`` dated rows of ``query``, newest first, and as many undated ones.
+
+    Dated stories come in order from the index on (``edition_of``, ``published``) and
+    undated ones (few) are sorted by fetch time, in one round trip; the caller merges the
+    two by the rank moment. Ranking by the rank moment in SQL instead sorts every first
+    edition of the table for each page: milliseconds at 10,000 stories, and growing.
     """
     dated = query.where(StoryRow.published.is_not(None)).order_by(
         StoryRow.published.desc(), StoryRow.id.desc()
@@ -335,10 +341,13 @@ async def _newest(session: AsyncSession, query: Select[Any], wanted: int) -> lis
     undated = query.where(StoryRow.published.is_(None)).order_by(
         StoryRow.fetched.desc(), StoryRow.id.desc()
     )
-    both = union_all(*(select(part.limit(wanted).subquery()) for part in (dated, undated)))
-    stories = [to_story(row) for row in await session.execute(both)]
-    stories.sort(key=lambda story: (rank_moment(story.published, story.fetched), story.id))
-    return stories[::-1][:wanted]
+    return union_all(*(select(part.limit(wanted).subquery()) for part in (dated, undated)))
+
+
+def first_editions(country: str | None = None) -> Select[Any]:
+    """Every column of the first editions (about ``country`` when given), as plain rows."""
+    query = _STORY_ROWS.where(StoryRow.edition_of.is_(None))
+    return query.where(_about(country)) if country else query  # type: ignore[arg-type]
 
 
 async def count_stories(session: AsyncSession) -> int:
