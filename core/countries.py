@@ -382,15 +382,32 @@ def country_named_alone(text: str) -> str | None:
     or "Issyk-Kul" name a place in one, so those are questions for the search, not
     requests for the country's brief. A capital alone still asks for its country.
     """
+    words = TOKEN_RE.findall(text)
+    # Each word asks ("news"), is part of a name ("south") or is a country by itself: a
+    # question fails at its first other word, before the whole text is looked up.
+    if not all(_asks_or_names(word) for word in words):
+        return None
     code = lookup_country(text)
     if code is None:
         return None
-    for word in TOKEN_RE.findall(text):
-        token = normalise(word)
-        if token in _REQUEST_WORDS or token in _name_words() or lookup_country(word) == code:
-            continue
+    if any(not _asks_or_names(word, code) for word in words):
         return None
     # Last, as the dearest checks: most texts naming a country say something else too.
     if names_a_place(text) or _names_a_leader(text):
         return None
     return code
+
+
+def _asks_or_names(word: str, code: str | None = None) -> bool:
+    """Whether ``word`` is a request word, a word of a country's name, or a country
+    (``code``, when given) by itself."""
+    token = normalise(word)
+    if token in _REQUEST_WORDS or token in _name_words():
+        return True
+    found = _country_of_word(word) if len(word) <= _REMEMBERED_CHARS else lookup_country(word)
+    return found is not None and (code is None or found == code)
+
+
+# One word's country: remembered, as the words people type repeat (short words only).
+_REMEMBERED_CHARS: Final = 40
+_country_of_word = lru_cache(maxsize=4096)(lookup_country)

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Interval,
     Row,
     Select,
+    bindparam,
     func,
     literal,
     or_,
@@ -44,6 +46,10 @@ _ALSO_CHARS = 512
 _MERGED_PAGE_ROWS = 1_000
 # Every column as a plain row: lists of stories need no ORM objects (half the cost).
 _STORY_ROWS = select(*StoryRow.__table__.columns)
+# The other-language editions of some stories.
+_EDITIONS_OF = _STORY_ROWS.where(
+    StoryRow.edition_of.in_(bindparam("ids", expanding=True))
+).order_by(StoryRow.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,9 +301,9 @@ async def attach_editions(session: AsyncSession, stories: list[Story]) -> list[S
     """``stories`` with their other-language editions in ``Story.editions``."""
     if not stories:
         return stories
-    query = _STORY_ROWS.where(StoryRow.edition_of.in_([s.id for s in stories]))
     found: dict[int, list[Story]] = {}
-    for row in (await session.execute(query.order_by(StoryRow.id))).all():
+    ids = [story.id for story in stories]
+    for row in (await session.execute(_EDITIONS_OF, {"ids": ids})).all():
         found.setdefault(row.edition_of or 0, []).append(to_story(row))
     return [
         dataclasses.replace(story, editions=tuple(found[story.id])) if story.id in found else story
@@ -310,19 +316,20 @@ async def list_latest_stories(
 ) -> list[Story]:
     """The newest stories, one item per story: other-language editions ride along in
     ``Story.editions``. Optionally only those tagged with ``country``."""
-    query = first_editions(country)
     if offset + limit > _MERGED_PAGE_ROWS:
         # A deep page: the database ranks every row (a sort of the whole table, but rare).
-        ranked = _newest_first(query, session.get_bind().dialect.name).limit(limit).offset(offset)
+        dialect = session.get_bind().dialect.name
+        ranked = _newest_first(first_editions(country), dialect).limit(limit).offset(offset)
         stories = [to_story(row) for row in await session.execute(ranked)]
     else:
-        stories = (await _newest(session, query, offset + limit))[offset:]
+        stories = (await _newest(session, country, offset + limit))[offset:]
     return await attach_editions(session, stories)
 
 
-async def _newest(session: AsyncSession, query: Select[Any], wanted: int) -> list[Story]:
-    """The ``wanted`` newest stories of ``query`` in ``core.dates.rank_moment`` order."""
-    stories = [to_story(row) for row in await session.execute(newest_rows(query, wanted))]
+async def _newest(session: AsyncSession, country: str | None, wanted: int) -> list[Story]:
+    """The ``wanted`` newest first editions (about ``country``) in ``rank_moment`` order."""
+    statement = _newest_rows_of(country.upper() if country else None, wanted)
+    stories = [to_story(row) for row in await session.execute(statement)]
     stories.sort(key=lambda story: (rank_moment(story.published, story.fetched), story.id))
     return stories[::-1][:wanted]
 
@@ -342,6 +349,13 @@ def newest_rows(query: Select[Any], wanted: int) -> CompoundSelect[Any]:
         StoryRow.fetched.desc(), StoryRow.id.desc()
     )
     return union_all(*(select(part.limit(wanted).subquery()) for part in (dated, undated)))
+
+
+@lru_cache(maxsize=512)
+def _newest_rows_of(country: str | None, wanted: int) -> CompoundSelect[Any]:
+    # Built once per country and page depth: building a statement costs more than the
+    # database takes to answer it.
+    return newest_rows(first_editions(country), wanted)
 
 
 def first_editions(country: str | None = None) -> Select[Any]:
