@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Final, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from core.search.fuzzy import Variant, Vocabulary
 from core.search.normalize import raw_words, split_word
@@ -221,9 +222,7 @@ class SearchEngine:
             return docs, contributions.astype(np.float32)
         if sum(docs.size for docs, _, _ in words) * _SPARSE_SHARE < count:
             # Few postings: merging the short lists beats touching a buffer per story.
-            candidates, inverse = np.unique(
-                np.concatenate([docs for docs, _, _ in words]), return_inverse=True
-            )
+            candidates, inverse = _distinct_sorted([docs for docs, _, _ in words])
             sums = np.bincount(inverse, weights=np.concatenate([c for _, c, _ in words]))
             idfs = np.concatenate([np.full(d.size, idf) for d, _, idf in words])
             total: FloatArray = sums.astype(np.float32)
@@ -364,3 +363,21 @@ class SearchEngine:
             ScoredId(self._ids[row], round(score, 4))
             for row, score in zip(rows, scores, strict=True)
         ]
+
+
+def _distinct_sorted(parts: list[IntArray]) -> tuple[IntArray, npt.NDArray[np.intp]]:
+    """The distinct ids of sorted id arrays, ascending, and where each input id went.
+
+    ``np.unique(..., return_inverse=True)`` of their concatenation, through a stable
+    sort: it merges the already sorted runs in linear time, where ``np.unique``'s
+    quicksort sorts them from scratch (about half the time on a query's postings).
+    """
+    ids = np.concatenate(parts)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    first = np.empty(ordered.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(ordered.size, dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
