@@ -110,6 +110,11 @@ class _Entities:
         self.units += 2 if number > 0xFFFF else 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        simple = _SIMPLE_TAGS.get(tag)
+        if simple is not None and tag != "code":
+            # <b>, <i> and the like: no attribute changes anything (the usual case).
+            self.stack.append(_Open(tag, {"type": simple, "offset": self.units}))
+            return
         if tag not in SUPPORTED_TAGS:
             self.fail(f'Unsupported start tag "{tag}" at byte offset {self.byte_offset()}')
         values = {name: value or "" for name, value in attrs}
