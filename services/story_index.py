@@ -98,10 +98,10 @@ class StoryIndex:
         self._story_ttl = story_ttl
         self._stories: OrderedDict[int, tuple[Story, float]] = OrderedDict()
         # Stories being read from the store right now, for searches that want them too;
-        # those waiting for the next read, and the reads started for them.
+        # those waiting for the next shared read, and the shared read under way.
         self._reading: dict[int, asyncio.Future[Story | None]] = {}
         self._queued: dict[int, asyncio.Future[Story | None]] = {}
-        self._queued_reads: set[asyncio.Task[dict[int, Story]]] = set()
+        self._shared_read: asyncio.Task[dict[int, Story]] | None = None
 
     @property
     def size(self) -> int:
@@ -244,8 +244,10 @@ class StoryIndex:
         return pending
 
     def _queue_read(self, story_id: int) -> asyncio.Future[Story | None]:
-        """Put ``story_id`` in the read that starts on the event loop's next turn."""
-        if not self._queued:
+        """Put ``story_id`` in the next shared read: it starts on the event loop's next
+        turn, or when the read under way ends (one at a time, so a burst of questions
+        holds one connection of the store, not one each)."""
+        if not self._queued and self._shared_read is None:
             asyncio.get_running_loop().call_soon(self._start_queued_read)
         future = self._promise([story_id])[story_id]
         self._queued[story_id] = future
@@ -253,14 +255,16 @@ class StoryIndex:
 
     def _start_queued_read(self) -> None:
         pending, self._queued = self._queued, {}
+        if not pending:
+            return
         task = asyncio.create_task(self._read_stories(pending))
-        self._queued_reads.add(task)  # held until done: the loop keeps only weak references
-        task.add_done_callback(lambda done: self._forget_read(done, pending))
+        self._shared_read = task  # held until done: the loop keeps only weak references
+        task.add_done_callback(lambda done: self._end_shared_read(done, pending))
 
-    def _forget_read(
+    def _end_shared_read(
         self, task: asyncio.Task[dict[int, Story]], pending: dict[int, asyncio.Future[Story | None]]
     ) -> None:
-        self._queued_reads.discard(task)
+        self._shared_read = None
         if not task.cancelled():
             task.exception()  # its waiters got any error through their futures
         for story_id, future in pending.items():
@@ -268,6 +272,15 @@ class StoryIndex:
             future.cancel()
             if self._reading.get(story_id) is future:
                 del self._reading[story_id]
+        if task.cancelled():
+            # Stopping: what waits for the next read is read by its own search, if any.
+            queued, self._queued = self._queued, {}
+            for story_id, future in queued.items():
+                future.cancel()
+                if self._reading.get(story_id) is future:
+                    del self._reading[story_id]
+        else:
+            self._start_queued_read()
 
     async def _read_stories(
         self, pending: dict[int, asyncio.Future[Story | None]]

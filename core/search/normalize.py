@@ -136,6 +136,11 @@ def raw_words(text: str) -> Counter[str]:
     return Counter(_WORD_RE.findall(text.casefold()))
 
 
+def distinct_raw_words(text: str) -> dict[str, None]:
+    """The casefolded words of ``text`` once each, in order (``raw_words`` without counts)."""
+    return dict.fromkeys(_WORD_RE.findall(text.casefold()))
+
+
 def tokens(text: str) -> list[str]:
     """Return the words of ``text`` in order, folded, repeats kept (see ``split_word``)."""
     return [word for raw in _WORD_RE.findall(text.casefold()) for word in split_word(raw)]

@@ -11,7 +11,7 @@ from core.search.fuzzy import Variant, Vocabulary
 from core.search.glossary import build_glossary
 from core.search.glossary_regional import REGIONAL_GROUPS
 from core.search.lexicon import load_lexicon
-from core.search.normalize import is_cyrillic, raw_words, split_word
+from core.search.normalize import distinct_raw_words, is_cyrillic, split_word
 from core.search.scripts import russian_reading, uzbek_reading
 from core.search.stemming import TAJIK, TURKIC, Analyzer, cyrillic_family, name_of_adjective
 from core.search.suffixes import strip_turkic
@@ -83,7 +83,7 @@ class QueryReader:
         family = cyrillic_family(text)
         terms: list[QueryTerm] = []
         seen: set[str] = set()
-        for raw in raw_words(text):
+        for raw in distinct_raw_words(text):
             for word in split_word(raw):
                 term = self._analyzer.term(word)
                 if term is None or term in seen or len(terms) >= MAX_QUERY_TERMS:
