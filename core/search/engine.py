@@ -350,7 +350,10 @@ class SearchEngine:
         size = candidates.size
         keep = min(size, limit + _EXTRA_CANDIDATES)
         if keep < size:
-            top = np.argpartition(scores, size - keep)[size - keep :]  # the highest ``keep``
+            # The ``keep`` highest scores (and any tied with the last): partitioning the
+            # values and comparing costs half of partitioning their indices.
+            lowest_kept = np.partition(scores, size - keep)[size - keep]
+            top = (scores >= lowest_kept).nonzero()[0]
             candidates, scores = candidates[top], scores[top]
         final = scores.astype(np.float64)
         fresh = self._freshness()
