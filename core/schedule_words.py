@@ -111,8 +111,11 @@ def parse_time_zone(text: str) -> str | None:
     return found or zone_of_place(text.strip())
 
 
+@lru_cache(maxsize=512)
 def zone_from_name(name: str | None) -> tzinfo | None:
-    """The tzinfo of a stored zone name (IANA or ``UTC+06:00``), or None when unknown."""
+    """The tzinfo of a stored zone name (IANA or ``UTC+06:00``), or None when unknown.
+
+    Remembered: every answer with a date asks for its chat's zone, and chats use few."""
     if not name:
         return None
     match = _OFFSET.match(name.strip())
