@@ -358,10 +358,20 @@ def names_a_place(text: str) -> bool:
     phrase = " ".join(word for word in words if word not in _REQUEST_WORDS)
     if not phrase:
         return False
+    # A place's form, then nothing or a case ending: tried at each length a form has.
+    forms, lengths = _place_forms()
     return any(
-        phrase == form or (phrase.startswith(form) and phrase[len(form) :] in data.SUFFIXES)
-        for form in _places_not_capitals()
+        phrase[:length] in forms and (length == len(phrase) or phrase[length:] in data.SUFFIXES)
+        for length in lengths
+        if length <= len(phrase)
     )
+
+
+@lru_cache(maxsize=1)
+def _place_forms() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The forms of ``_places_not_capitals`` as a set, and the lengths they come in."""
+    forms = _places_not_capitals()
+    return frozenset(forms), tuple(sorted({len(form) for form in forms}))
 
 
 @lru_cache(maxsize=1)
