@@ -180,14 +180,20 @@ def count_story_reads(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
     return reads
 
 
+async def indexed_base(sessions: async_sessionmaker[AsyncSession]) -> StoryIndex:
+    """An index over the BASE stories, checked once and not again during the test."""
+    await store(sessions, *BASE)
+    index = StoryIndex(sessions, check_every=1_000.0)
+    await index.refresh()
+    return index
+
+
 async def test_people_asking_at_once_share_one_read_of_the_stories(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     import asyncio
 
-    await store(sessions, *BASE)
-    index = StoryIndex(sessions, check_every=1_000.0)
-    await index.refresh()
+    index = await indexed_base(sessions)
     reads = count_story_reads(sessions)
     answers = await asyncio.gather(*(index.search("refinery kyrgyzstan") for _ in range(8)))
     assert len(reads) == 1
@@ -202,9 +208,7 @@ async def test_a_failed_read_fails_nobody_for_good(
 ) -> None:
     import asyncio
 
-    await store(sessions, *BASE)
-    index = StoryIndex(sessions, check_every=1_000.0)
-    await index.refresh()
+    index = await indexed_base(sessions)
     real = StoryIndex._read_stories
     calls = 0
 
@@ -231,9 +235,7 @@ async def test_a_failed_read_fails_nobody_for_good(
 async def test_a_store_that_stays_down_fails_the_search(
     sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await store(sessions, *BASE)
-    index = StoryIndex(sessions, check_every=1_000.0)
-    await index.refresh()
+    index = await indexed_base(sessions)
 
     async def always_fails(self: StoryIndex, pending: dict[int, object]) -> dict[int, object]:
         for future in pending.values():
@@ -250,9 +252,7 @@ async def test_different_questions_at_once_share_one_read(
 ) -> None:
     import asyncio
 
-    await store(sessions, *BASE)
-    index = StoryIndex(sessions, check_every=1_000.0)
-    await index.refresh()
+    index = await indexed_base(sessions)
     reads = count_story_reads(sessions)
     milk, refinery = await asyncio.gather(index.search("milk"), index.search("refinery"))
     assert len(reads) == 1
