@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Update
@@ -12,8 +13,9 @@ from handlers.context import BotContext
 from views.callbacks import ButtonKind
 from views.telegram_html import MAX_CAPTION, split_html, truncate_html
 
-# Sent as JSON: a LinkPreviewOptions object would be serialized again for every reply.
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True).to_dict()
+# Sent as the JSON text PTB would make of it: an object (or a dict) would be serialized
+# again for every reply; a string goes on the wire as it is.
+_NO_PREVIEW = json.dumps(LinkPreviewOptions(is_disabled=True).to_dict())
 
 T = TypeVar("T")
 
