@@ -85,6 +85,17 @@ def test_uppercase_tags_are_the_same_tags() -> None:
     assert parse_html("<B>x</B>").entities == [{"type": "bold", "offset": 0, "length": 1}]
 
 
+def test_a_character_outside_the_bmp_counts_two_units_however_it_is_written() -> None:
+    bold = {"type": "bold", "offset": 2, "length": 1}
+    for source in ("&#128512;<b>x</b>", "😀<b>x</b>", "&#x1F600;<b>x</b>"):
+        for parse in (parse_html, parse_html_fully):
+            assert parse(source).entities == [bold], (source, parse)
+    # Text in the BMP, Cyrillic and Kazakh letters included, is one unit a character.
+    assert parse_html("Қазақстан <b>x</b>").entities == [
+        {"type": "bold", "offset": 10, "length": 1}
+    ]
+
+
 _PIECES = [
     "<b>", "</b>", "<i>", "</i>", "<B>", "</B>", "<pre>", "</pre>", '<code class="language-py">',
     "</code>", "<code>", '<a href="https://x.kz/?a=1&amp;b=2">', "<a>", "</a>",
