@@ -28,6 +28,7 @@ from core.gazetteer_tables import (
     normalise,
     territory_names,
 )
+from core.word_memo import remembered
 
 CENTRAL_ASIA: tuple[str, ...] = ("KZ", "KG", "UZ", "TJ", "TM")
 NEIGHBOURS: tuple[str, ...] = (
@@ -414,10 +415,9 @@ def _asks_or_names(word: str, code: str | None = None) -> bool:
     token = normalise(word)
     if token in _REQUEST_WORDS or token in _name_words():
         return True
-    found = _country_of_word(word) if len(word) <= _REMEMBERED_CHARS else lookup_country(word)
+    found = _country_of_word(word)
     return found is not None and (code is None or found == code)
 
 
-# One word's country: remembered, as the words people type repeat (short words only).
-_REMEMBERED_CHARS: Final = 40
-_country_of_word = lru_cache(maxsize=4096)(lookup_country)
+# One word's country, remembered (core.word_memo).
+_country_of_word = remembered(lookup_country)

@@ -11,13 +11,15 @@ Two look-alikes are deliberate: ``som``/``сом`` is the Kyrgyz som (KGS), whil
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
-from functools import cache, lru_cache, wraps
-from typing import Literal, TypeVar
+from functools import cache
+from typing import Literal
 
 from babel import Locale
 from babel.numbers import get_territory_currencies
+
+from core.word_memo import remembered
 
 Role = Literal["source", "target"] | None
 
@@ -143,26 +145,7 @@ _QUALIFIER_PREFIXES = (
 )
 
 
-# Words seen lately and what they are: every free-text message is read word by word by
-# the conversion, rate and alert parsers, and the words people type repeat. Only short
-# words are remembered, so a flood of long garbage cannot fill the memory.
-_WORDS_REMEMBERED = 4096
-_REMEMBERED_CHARS = 40
-_Answer = TypeVar("_Answer")
-
-
-def _remembered(function: Callable[[str], _Answer]) -> Callable[[str], _Answer]:
-    """``function`` of a word, with its answers for the latest short words kept."""
-    kept = lru_cache(maxsize=_WORDS_REMEMBERED)(function)
-
-    @wraps(function)
-    def answer(word: str) -> _Answer:
-        return kept(word) if len(word) <= _REMEMBERED_CHARS else function(word)
-
-    return answer
-
-
-@_remembered
+@remembered
 def normalize_word(word: str) -> str:
     """Return ``word`` in the form the vocabulary is keyed by.
 
@@ -189,7 +172,7 @@ def iso_codes() -> frozenset[str]:
     return frozenset(codes)
 
 
-@_remembered
+@remembered
 def is_qualifier(word: str) -> bool:
     """Return whether ``word`` is a country adjective like "US" or "российских"."""
     key = normalize_word(word)
@@ -227,7 +210,7 @@ def _candidates(key: str, depth: int) -> Iterable[tuple[str, Role]]:
                 yield code, outer if outer is not None else inner
 
 
-@_remembered
+@remembered
 def lookup_currency(word: str) -> tuple[str, Role] | None:
     """Return the currency a word names and the direction its case ending gives.
 

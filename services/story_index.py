@@ -267,20 +267,21 @@ class StoryIndex:
         self._shared_read = None
         if not task.cancelled():
             task.exception()  # its waiters got any error through their futures
-        for story_id, future in pending.items():
-            # A read that never began (cancelled first): its waiters read for themselves.
-            future.cancel()
-            if self._reading.get(story_id) is future:
-                del self._reading[story_id]
+        # A read that never began (cancelled first): its waiters read for themselves.
+        self._give_up(pending)
         if task.cancelled():
             # Stopping: what waits for the next read is read by its own search, if any.
             queued, self._queued = self._queued, {}
-            for story_id, future in queued.items():
-                future.cancel()
-                if self._reading.get(story_id) is future:
-                    del self._reading[story_id]
+            self._give_up(queued)
         else:
             self._start_queued_read()
+
+    def _give_up(self, pending: dict[int, asyncio.Future[Story | None]]) -> None:
+        """Cancel the futures of ``pending`` not yet settled and stop noting them as read."""
+        for story_id, future in pending.items():
+            future.cancel()  # nothing for one already settled
+            if self._reading.get(story_id) is future:
+                del self._reading[story_id]
 
     async def _read_stories(
         self, pending: dict[int, asyncio.Future[Story | None]]
